@@ -1,0 +1,166 @@
+"""Markdown rewrites the ``kb`` plugin applies to every page before MkDocs converts it.
+
+- A line holding only ``![caption](figure:ID)`` becomes a captioned figure with the light and
+  dark SVG of figure ``ID`` (Material shows the one matching the colour scheme).
+- ``[[@citekey]]`` becomes a link to the reading-list entry ``citekey``.
+- A *Readings* section listing the entries whose ``concepts`` name the page is appended, or put
+  where the page has a ``<!-- readings -->`` line.
+
+Fenced code blocks and inline code are left alone, so the syntax can be shown in examples.
+Each rewrite reports what it could not resolve; the plugin turns those into build warnings,
+which fail the strict build.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+
+from kb.reading import Entry
+
+FIGURE_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)!\[(?P<caption>[^\]\n]*)\]\(figure:(?P<id>[^)\s]+)\)[ \t]*$"
+)
+CITATION = re.compile(r"\[\[@(?P<key>[^\]|#\s]+)\]\]")
+READINGS_MARKER = "<!-- readings -->"
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
+
+
+def map_prose(markdown: str, rewrite: Callable[[str], str]) -> str:
+    """Apply ``rewrite`` to every run of lines outside fenced code blocks."""
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+    for line in markdown.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            out.append(rewrite("".join(prose)))
+            prose = []
+            fence = match.group("fence")
+            out.append(line)
+        elif fence is not None:
+            out.append(line)
+            if (
+                line.strip().startswith(fence[0] * len(fence))
+                and line.strip().strip(fence[0]) == ""
+            ):
+                fence = None
+        else:
+            prose.append(line)
+    out.append(rewrite("".join(prose)))
+    return "".join(out)
+
+
+def _outside_inline_code(text: str, rewrite: Callable[[str], str]) -> str:
+    pieces: list[str] = []
+    last = 0
+    for match in _INLINE_CODE.finditer(text):
+        pieces.append(rewrite(text[last : match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(rewrite(text[last:]))
+    return "".join(pieces)
+
+
+def _plain(caption: str) -> str:
+    """Alt text: the caption without Markdown emphasis, math dollars or links."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", caption)
+    return re.sub(r"[*_`$\\]", "", text).strip()
+
+
+def figure_urls(page_src_uri: str, fig_id: str) -> tuple[str, str]:
+    """Relative links from a page's source file to the light and dark SVG of ``fig_id``."""
+    base = posixpath.dirname(page_src_uri) or "."
+    light = posixpath.relpath(f"figures/{fig_id}.svg", base)
+    dark = posixpath.relpath(f"figures/{fig_id}.dark.svg", base)
+    return light, dark
+
+
+def embed_figures(
+    markdown: str, page_src_uri: str, known: Iterable[str]
+) -> tuple[str, list[str], list[str]]:
+    """Replace figure lines; return (markdown, ids embedded, unknown ids)."""
+    known_ids = set(known)
+    used: list[str] = []
+    unknown: list[str] = []
+
+    def replace_line(match: re.Match[str]) -> str:
+        fig_id, caption, indent = match["id"], match["caption"].strip(), match["indent"]
+        if fig_id not in known_ids:
+            unknown.append(fig_id)
+            return f"{indent}**Missing figure `{fig_id}`.**"
+        used.append(fig_id)
+        light, dark = figure_urls(page_src_uri, fig_id)
+        alt = html.escape(_plain(caption) or fig_id, quote=True).replace("]", "")
+        caption_html = (
+            f'{indent}  <figcaption markdown="span">{caption}</figcaption>\n' if caption else ""
+        )
+        return (
+            f'{indent}<figure class="kb-figure" id="figure-{fig_id}" markdown="block">\n'
+            f"{indent}  ![{alt}]({light}#only-light)\n"
+            f"{indent}  ![{alt}]({dark}#only-dark)\n"
+            f"{caption_html}"
+            f"{indent}</figure>\n"
+        )
+
+    def rewrite(text: str) -> str:
+        lines = text.splitlines(keepends=True)
+        out = []
+        for line in lines:
+            match = FIGURE_LINE.match(line.rstrip("\r\n"))
+            out.append(replace_line(match) if match else line)
+        return "".join(out)
+
+    return map_prose(markdown, rewrite), used, unknown
+
+
+def link_citations(markdown: str, entries: dict[str, Entry]) -> tuple[str, list[str]]:
+    """Replace ``[[@key]]`` with a link to the entry; return (markdown, unknown keys)."""
+    unknown: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        key = match["key"]
+        entry = entries.get(key)
+        if entry is None:
+            unknown.append(key)
+            return f"**[unknown citation {key}]**"
+        text = entry.cite_text.replace("[", "(").replace("]", ")")
+        link = entry.link
+        title = entry.title.replace('"', "'")
+        return f'[{text}]({link} "{title}")' if link else f"{text}"
+
+    def rewrite(text: str) -> str:
+        return _outside_inline_code(text, lambda part: CITATION.sub(replace, part))
+
+    return map_prose(markdown, rewrite), unknown
+
+
+_STATUS_LABEL = {"to-read": "to read", "reading": "reading", "read": "read"}
+
+
+def readings_section(entries: Iterable[Entry]) -> str:
+    """The Markdown of a *Readings* section for ``entries`` (empty string if none)."""
+    chosen = sorted(entries, key=lambda e: (e.priority or "p9", -(e.year or 0), e.id))
+    if not chosen:
+        return ""
+    lines = ["## Readings", ""]
+    for e in chosen:
+        title = e.title.replace("[", "(").replace("]", ")")
+        head = f"[{title}]({e.link})" if e.link else title
+        meta = ", ".join(str(x) for x in (e.short_authors, e.venue, e.year) if x)
+        badge = f'<span class="kb-status kb-status--{e.status}">{_STATUS_LABEL[e.status]}</span>'
+        prio = f' <span class="kb-priority">{e.priority}</span>' if e.priority else ""
+        lines.append(f"- {badge}{prio} **{head}** — {meta}.")
+    return "\n".join(lines) + "\n"
+
+
+def add_readings(markdown: str, section: str) -> str:
+    """Put ``section`` at the ``<!-- readings -->`` marker, else at the end of the page."""
+    if READINGS_MARKER in markdown:
+        return markdown.replace(READINGS_MARKER, section, 1)
+    if not section:
+        return markdown
+    return markdown.rstrip("\n") + "\n\n" + section

@@ -1,0 +1,151 @@
+"""The ``kb`` MkDocs plugin: build-time figures, readings, citations and vendored assets.
+
+Registered through the ``mkdocs.plugins`` entry point as ``kb``. In ``mkdocs.yml``::
+
+    plugins:
+      - kb:
+          vendor:
+            assets/katex: node_modules/katex/dist
+
+Per build it (1) keys every registered figure on its code and renders the misses into
+``.cache/figures`` in one worker pool, (2) adds the SVGs to the site as ``figures/<id>.svg``
+and ``figures/<id>.dark.svg``, (3) rewrites figure embeds, ``[[@citekey]]`` citations and the
+*Readings* section of each page, (4) copies vendored front-end files (KaTeX) from
+``node_modules`` into the site, and (5) keys mkdocs-jupyter's notebook cache on the ``refimpl``
+source as well as on the notebook, so editing the library re-executes the notebooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from kb import markdown as md
+from kb.figure_cache import FigureCache, FigureError
+from kb.reading import Entry, load_reading_list
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+
+class KbConfig(Config):
+    """Options of the ``kb`` plugin (paths relative to the directory of ``mkdocs.yml``)."""
+
+    cache_dir = c.Type(str, default=".cache")
+    package = c.Type(str, default="refimpl")
+    reading_list = c.Type(str, default="reading_list")
+    workers = c.Optional(c.Type(int))
+    vendor = c.Type(dict, default={})
+    notebook_plugin = c.Type(str, default="mkdocs-jupyter")
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    """See the module docstring."""
+
+    supports_multiple_instances = False
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).resolve().parent
+        self.cache_dir = self.root / self.config.cache_dir
+        self._key_notebook_cache(config)
+        return config
+
+    # -- notebooks -------------------------------------------------------------------------
+
+    def _source_digest(self) -> str:
+        digest = hashlib.sha256()
+        for path in sorted((self.root / self.config.package).rglob("*.py")):
+            digest.update(str(path.relative_to(self.root)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def _key_notebook_cache(self, config: MkDocsConfig) -> None:
+        self.notebook_cache: Path | None = None
+        plugin = config.plugins.get(self.config.notebook_plugin)
+        if plugin is None or "cache_dir" not in plugin.config:
+            return
+        self.notebook_cache = self.cache_dir / "notebooks" / self._source_digest()
+        plugin.config["cache_dir"] = str(self.notebook_cache)
+
+    def _prune_notebook_caches(self) -> None:
+        if self.notebook_cache is None:
+            return
+        for path in self.notebook_cache.parent.glob("*"):
+            if path.is_dir() and path != self.notebook_cache:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- files -----------------------------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self.figures = FigureCache(self.root, self.cache_dir, workers=self.config.workers)
+        try:
+            self.figures.render()
+        except FigureError as exc:
+            raise PluginError(str(exc)) from None
+        self.figures.prune()
+        for entry in self.figures.entries.values():
+            for scheme, suffix in (("light", ""), ("dark", ".dark")):
+                src_uri = f"figures/{entry.id}{suffix}.svg"
+                files.append(File.generated(config, src_uri, abs_src_path=str(entry.paths[scheme])))
+        self._add_vendor_files(files, config)
+        self.entries, problems = load_reading_list(self.root / self.config.reading_list)
+        for problem in problems:
+            log.warning(str(problem))
+        return files
+
+    def _add_vendor_files(self, files: Files, config: MkDocsConfig) -> None:
+        for dest, src in self.config.vendor.items():
+            source = self.root / src
+            if not source.is_dir():
+                raise PluginError(
+                    f"kb: vendored assets for '{dest}' not found at {source}; "
+                    "run `make setup` (it runs `npm ci`)"
+                )
+            for path in sorted(source.rglob("*")):
+                if _is_asset(path):
+                    rel = path.relative_to(source).as_posix()
+                    files.append(File.generated(config, f"{dest}/{rel}", abs_src_path=str(path)))
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
+        src = page.file.src_uri
+        markdown, _, unknown = md.embed_figures(markdown, src, self.figures.entries)
+        for fig_id in unknown:
+            log.warning(f"{src}: unknown figure id '{fig_id}' (no @figure('{fig_id}') in refimpl)")
+        markdown, unknown_keys = md.link_citations(markdown, self.entries)
+        for key in unknown_keys:
+            log.warning(f"{src}: unknown citation '[[@{key}]]' (no reading_list/{key}.md)")
+        concept = src.removesuffix(".md").removesuffix("/index")
+        readings: list[Entry] = [e for e in self.entries.values() if concept in e.concepts]
+        return md.add_readings(markdown, md.readings_section(readings))
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self._prune_notebook_caches()
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        for folder in (self.config.package, self.config.reading_list):
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+
+_ASSET_SUFFIXES = {".js", ".css", ".woff2", ".woff", ".ttf"}
+
+
+def _is_asset(path: Path) -> bool:
+    """A front-end file worth serving: scripts, styles and fonts, minified where possible."""
+    if not path.is_file() or path.suffix not in _ASSET_SUFFIXES:
+        return False
+    if path.suffix in {".js", ".css"} and not path.name.endswith(f".min{path.suffix}"):
+        return not path.with_name(f"{path.stem}.min{path.suffix}").exists()
+    return True

@@ -1,0 +1,21 @@
+"""Reference implementations of the models and optimizers discussed on the Inductive Bias site.
+
+Every public class is written to be read: the equation sits above the line that computes it, and
+each is tested against an independent reference (``torch.nn``, ``torch.optim``, a closed form or an
+invariant). ``import refimpl`` needs only torch and NumPy; the figures in :mod:`refimpl.figures`
+additionally need matplotlib.
+
+Subpackages:
+    nn: models and layers, ``torch.nn.Module`` subclasses built from primitive tensor ops.
+    optim: optimizers (``torch.optim.Optimizer`` subclasses) and schedules.
+    functional: the pure update rules and helpers the classes call.
+    data: small synthetic data sets and test problems (no downloads).
+    experiments: deterministic, seeded experiments returning arrays (no plotting).
+    figures: one function per figure id, returning a matplotlib Figure.
+"""
+
+from refimpl import data, functional, nn, optim
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "data", "functional", "nn", "optim"]

@@ -1,0 +1,3 @@
+"""Models and layers: ``torch.nn.Module`` subclasses built from primitive tensor ops."""
+
+__all__: list[str] = []
