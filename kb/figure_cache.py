@@ -1,7 +1,7 @@
 """The content-addressed cache of build-time figures.
 
 Each figure id registered in ``refimpl.figures`` gets a key: the SHA-256 of the bytes of every
-``refimpl`` module its defining module can reach through imports (see :mod:`kb.deps`), of the
+``refimpl`` module its defining module can reach through imports (see `kb.deps`), of the
 renderer, and of the versions of torch, NumPy and matplotlib. Its SVGs live at
 ``<cache>/figures/<id>.<key>.<scheme>.svg``; a build renders only the ids whose files are
 missing, in one process pool that imports torch once per worker, and prunes every other file.
@@ -55,7 +55,7 @@ class CachedFigure:
 
 @dataclass
 class RenderReport:
-    """What one :meth:`FigureCache.render` call did."""
+    """What one `FigureCache.render` call did."""
 
     rendered: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -113,7 +113,7 @@ class FigureCache:
         return [entry for entry in chosen if not entry.is_cached]
 
     def select(self, ids: Iterable[str] | None) -> list[CachedFigure]:
-        """The entries of ``ids`` (default all); unknown ids raise :class:`KeyError`."""
+        """The entries of ``ids`` (default all); unknown ids raise `KeyError`."""
         if ids is None:
             return list(self.entries.values())
         unknown = [i for i in ids if i not in self.entries]

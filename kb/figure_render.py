@@ -1,8 +1,8 @@
 """Render one registered figure to SVG, in a worker process.
 
 This module is what the worker pool runs; it is the only part of ``kb`` that imports torch,
-matplotlib and ``refimpl.figures``, and it does so once per worker (in :func:`init_worker`).
-Every figure is rendered under each colour scheme of :mod:`refimpl.figures.style`, with all
+matplotlib and ``refimpl.figures``, and it does so once per worker (in `init_worker`).
+Every figure is rendered under each colour scheme of `refimpl.figures.style`, with all
 random generators seeded, and saved as SVG without a date or creator so that the bytes are the
 same on every build.
 """

@@ -3,7 +3,7 @@
 This module only reads. An entry is ``reading_list/<id>.md``; its front-matter holds ``title``,
 ``authors``, ``year``, ``status`` (to-read | reading | read), an optional ``priority`` (p1..p4),
 ``tags`` and ``concepts`` (the docs pages it belongs to, as paths without ``.md``). Every other
-key is kept as it is. Problems are collected as :class:`Problem` records naming file and line,
+key is kept as it is. Problems are collected as `Problem` records naming file and line,
 so a build can report all of them at once.
 """
 

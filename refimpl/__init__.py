@@ -2,7 +2,7 @@
 
 Every public class is written to be read: the equation sits above the line that computes it, and
 each is tested against an independent reference (``torch.nn``, ``torch.optim``, a closed form or an
-invariant). ``import refimpl`` needs only torch and NumPy; the figures in :mod:`refimpl.figures`
+invariant). ``import refimpl`` needs only torch and NumPy; the figures in `refimpl.figures`
 additionally need matplotlib.
 
 Subpackages:

@@ -1,6 +1,6 @@
 """Build-time figures: one function per figure id, each returning a matplotlib Figure.
 
-Importing this package imports every figure module, which fills :data:`REGISTRY`. Pages embed
+Importing this package imports every figure module, which fills `REGISTRY`. Pages embed
 a figure by id as ``![caption](figure:ID)``; the ``kb`` MkDocs plugin renders it (see README).
 This package needs matplotlib (the ``figures`` extra); the rest of ``refimpl`` does not.
 """

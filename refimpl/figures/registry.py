@@ -1,12 +1,12 @@
 """The figure registry: figure id -> function returning a matplotlib Figure.
 
 A figure function takes no arguments, is deterministic (the renderer seeds torch, NumPy and
-``random`` with 0 before each call), and returns a :class:`matplotlib.figure.Figure`. The build
+``random`` with 0 before each call), and returns a `matplotlib.figure.Figure`. The build
 calls it once per colour scheme inside a matplotlib style context, so colours taken from the
 rcParams (the default text, axes and grid colours) follow the light or dark theme. Data colours
-should come from :mod:`refimpl.figures.style`, whose palette reads on both.
+should come from `refimpl.figures.style`, whose palette reads on both.
 
-Put expensive computation in :mod:`refimpl.experiments` behind ``functools.cache`` so the second
+Put expensive computation in `refimpl.experiments` behind ``functools.cache`` so the second
 colour scheme reuses it.
 """
 

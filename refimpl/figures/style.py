@@ -1,8 +1,8 @@
 """Colours and matplotlib styles shared by every figure.
 
 The site has a light and a dark colour scheme; the build renders each figure once under
-:data:`LIGHT` and once under :data:`DARK`. Both keep a transparent background, so the page
-colour shows through, and only the foreground (text, axes, grid) changes. :data:`PALETTE` holds
+`LIGHT` and once under `DARK`. Both keep a transparent background, so the page
+colour shows through, and only the foreground (text, axes, grid) changes. `PALETTE` holds
 data colours chosen to read on white and on Material's slate background alike (Okabe–Ito hues,
 with the darkest blue lightened).
 """

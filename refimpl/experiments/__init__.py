@@ -1,0 +1,34 @@
+"""Deterministic experiments that return arrays (no plotting); the figures draw their results.
+
+Expensive functions are cached with ``functools.cache``: the build renders every figure twice
+(light and dark scheme), and the second render reuses the first one's data.
+
+Modules:
+    gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+"""
+
+from refimpl.experiments import gradient_descent
+from refimpl.experiments.gradient_descent import (
+    StabilitySweep,
+    Trajectory,
+    closed_form_trajectory,
+    contraction_factor,
+    gd_trajectory,
+    optimal_rate,
+    optimal_step_size,
+    stability_sweep,
+    step_size_trajectories,
+)
+
+__all__ = [
+    "StabilitySweep",
+    "Trajectory",
+    "closed_form_trajectory",
+    "contraction_factor",
+    "gd_trajectory",
+    "gradient_descent",
+    "optimal_rate",
+    "optimal_step_size",
+    "stability_sweep",
+    "step_size_trajectories",
+]
