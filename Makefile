@@ -52,23 +52,23 @@ chromium:
 # --- the two commands ----------------------------------------------------------------------
 
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 # --- the rest ------------------------------------------------------------------------------
 
 build: setup
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m mkdocs build --strict
 
 figures: setup
-	$(BIN)/kb figures
+	$(BIN)/python -m kb.cli figures
 
 check: setup
-	$(BIN)/kb check
+	$(BIN)/python -m kb.cli check
 
 bench: setup
 	$(BIN)/python bench/build.py
