@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-COPY = ("docs", "refimpl", "reading_list", "mkdocs.yml")
+COPY = ("docs", "refimpl", "reading_list", "overrides", "mkdocs.yml")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -65,14 +65,15 @@ def plain_config(text: str) -> str:
 
 def build(project: Path, config: str, site: str) -> float:
     start = time.perf_counter()
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", site],
         cwd=project,
         env=ENV,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if result.returncode != 0:
+        raise RuntimeError(f"mkdocs build -f {config} failed:\n{result.stderr[-4000:]}")
     return time.perf_counter() - start
 
 

@@ -32,7 +32,10 @@ from mkdocs.structure.pages import Page
 
 from kb import markdown as md
 from kb.figure_cache import FigureCache, FigureError
+from kb.lazy_imports import defer_notebook_imports
 from kb.reading import Entry, load_reading_list
+
+defer_notebook_imports()
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
