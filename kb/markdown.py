@@ -25,7 +25,7 @@ FIGURE_LINE = re.compile(
 )
 CITATION = re.compile(r"\[\[@(?P<key>[^\]|#\s]+)\]\]")
 READINGS_MARKER = "<!-- readings -->"
-_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
 
 
@@ -35,7 +35,7 @@ def map_prose(markdown: str, rewrite: Callable[[str], str]) -> str:
     prose: list[str] = []
     fence: str | None = None
     for line in markdown.splitlines(keepends=True):
-        match = _FENCE.match(line)
+        match = FENCE.match(line)
         if fence is None and match:
             out.append(rewrite("".join(prose)))
             prose = []
