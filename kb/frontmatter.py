@@ -23,7 +23,6 @@ from kb.reading import FrontMatterError, parse_front
 
 _OPEN = re.compile(r"\A(---[ \t]*\r?\n)")
 _CLOSE = re.compile(r"^---[ \t]*(\r?\n|$)")
-_PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ ./+-]*$")
 
 
 class EditError(ValueError):
@@ -133,7 +132,16 @@ def format_scalar(value: Any, style: str = "") -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    plain_ok = _PLAIN_SAFE.match(text) and yaml.safe_load(text) == text and text == text.strip()
+    plain_ok = (
+        text
+        and text == text.strip()
+        and text[0] not in "-?:,[]{}#&*!|>'\"%@`"
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and "\n" not in text
+        and _loads(text) == text
+    )
     if style == "'" and "\n" not in text:
         return "'" + text.replace("'", "''") + "'"
     if style == '"' or not plain_ok:
@@ -141,6 +149,13 @@ def format_scalar(value: Any, style: str = "") -> str:
         escaped = escaped.replace("\t", "\\t").replace("\r", "\\r")
         return f'"{escaped}"'
     return text
+
+
+def _loads(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
 
 
 def _set_scalar(doc: Document, key: str, value: Any, anchors: tuple[str, ...]) -> None:
