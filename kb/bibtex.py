@@ -25,18 +25,33 @@ _PREPRINT = re.compile(r"^\s*(arXiv|preprint|arXiv preprint)\b", re.IGNORECASE)
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_"}
 
 
+def _balance(text: str) -> str:
+    """Drop the braces that have no partner (BibTeX counts braces even after a backslash)."""
+    keep = [True] * len(text)
+    opened: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "{":
+            opened.append(i)
+        elif ch == "}":
+            if opened:
+                opened.pop()
+            else:
+                keep[i] = False
+    for i in opened:
+        keep[i] = False
+    return "".join(ch for ch, k in zip(text, keep, strict=True) if k)
+
+
 def escape(text: str) -> str:
-    """TeX-escape ``text`` for a brace-delimited field; unbalanced braces are escaped too."""
+    """TeX-escape ``text`` for a brace-delimited field: ``& % # _ \\`` escaped outside
+    ``$...$`` math, unpaired braces dropped (paired ones kept, they protect case)."""
     out = []
-    for ch in text:
-        if ch in _SPECIAL:
-            out.append(_SPECIAL[ch])
-        elif ch in "{}":
-            out.append("\\" + ch)
+    for index, part in enumerate(re.split(r"(\$[^$]*\$)", text)):
+        if index % 2:  # math, kept as written
+            out.append(part)
         else:
-            out.append(ch)
-    # keep $...$ math as is: it is valid TeX inside a field
-    return "".join(out)
+            out.append("".join(_SPECIAL.get(ch, ch) for ch in part))
+    return _balance("".join(out))
 
 
 def entry_type(entry: Entry) -> str:

@@ -98,6 +98,7 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 
 
 KINDS = ("paper", "topic")
+CONCEPT_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 REQUIRED = ("title", "kind", "status")
 REQUIRED_FOR_PAPERS = ("authors", "year")
 ARXIV_PATTERN = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
@@ -109,7 +110,10 @@ def parse_front(front: str) -> tuple[dict[str, Any], dict[str, int]]:
     Raises `FrontMatterError` with the file line for invalid YAML, a document that is not a
     mapping, or a key given twice (YAML would silently keep the last one).
     """
-    loader = yaml.SafeLoader(front)
+    try:
+        loader = yaml.SafeLoader(front)
+    except yaml.YAMLError as exc:  # the reader rejects control characters up front
+        raise FrontMatterError(1, "", f"invalid YAML: {exc}") from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -231,6 +235,12 @@ def validate(
             bad(key, "must be a non-empty list of strings")
         return value
 
+    concepts = str_list("concepts")
+    for concept in concepts:
+        if not CONCEPT_PATTERN.match(concept):
+            bad("concepts", f"{concept!r} is not a page path such as optimization/momentum")
+            concepts = []
+            break
     known = set(Entry.__dataclass_fields__) - {"id", "path", "body", "extra"}
     entry = Entry(
         id=entry_id,
@@ -245,7 +255,7 @@ def validate(
         status=status if status in STATUSES else "to-read",
         priority=priority if priority in PRIORITIES else None,
         tags=str_list("tags"),
-        concepts=str_list("concepts"),
+        concepts=concepts,
         extra={k: v for k, v in data.items() if k not in known and k != "id"},
     )
     return entry, problems
