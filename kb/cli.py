@@ -19,7 +19,7 @@ from pathlib import Path
 from kb import frontmatter
 from kb import markdown as md
 from kb.figure_cache import FigureCache, FigureError
-from kb.reading import PRIORITIES, STATUSES, Problem, load_reading_list, parse_entry
+from kb.reading import PRIORITIES, STATUSES, Entry, Problem, load_reading_list, parse_entry
 
 TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_/-]*$"
 
@@ -47,10 +47,32 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_pages(docs: Path, figure_ids: set[str], citekeys: set[str]) -> list[Problem]:
-    """Unknown figure ids and citation keys in the pages under ``docs``, with their lines."""
+def check_concepts(docs: Path, entries: dict[str, Entry]) -> list[Problem]:
+    """Entries whose ``concepts`` name a page that does not exist under ``docs``."""
     problems: list[Problem] = []
+    for entry in entries.values():
+        for concept in entry.concepts:
+            if not ((docs / f"{concept}.md").is_file() or (docs / concept / "index.md").is_file()):
+                line = entry.lines.get("concepts", 1)
+                message = f"no page docs/{concept}.md for concept {concept!r}"
+                problems.append(Problem(entry.path, line, "concepts", message))
+    return problems
+
+
+def check_pages(docs: Path, figure_ids: set[str], citekeys: set[str]) -> list[Problem]:
+    """Unknown figure ids, citation keys and unresolved wikilinks in the pages under ``docs``,
+    with their lines."""
+    problems: list[Problem] = []
+    uris = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()]
+    uris += [f"reading-list/{key}.md" for key in citekeys] + ["reading-list/index.md"]
+    resolver = md.WikiResolver(uris)
     for path in sorted(docs.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        src = path.relative_to(docs).as_posix()
+        _, unresolved = md.link_wikilinks(md.convert_callouts(text), src, resolver)
+        for target in unresolved:
+            line = next((n for n, t in enumerate(text.splitlines(), 1) if target in t), 1)
+            problems.append(Problem(path, line, "wikilink", f"{target} resolves to nothing"))
         text = path.read_text(encoding="utf-8")
         seen: list[tuple[str, str]] = []
 
@@ -76,6 +98,7 @@ def _check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     entries, problems = load_reading_list(root / "reading_list")
     cache = FigureCache(root, root / ".cache")
+    problems += check_concepts(root / "docs", entries)
     problems += check_pages(root / "docs", set(cache.entries), set(entries))
     for problem in problems:
         print(problem)

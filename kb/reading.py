@@ -58,6 +58,7 @@ class Entry:
     concepts: list[str] = field(default_factory=list)
     body: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def link(self) -> str | None:
@@ -241,7 +242,7 @@ def validate(
             bad("concepts", f"{concept!r} is not a page path such as optimization/momentum")
             concepts = []
             break
-    known = set(Entry.__dataclass_fields__) - {"id", "path", "body", "extra"}
+    known = set(Entry.__dataclass_fields__) - {"id", "path", "body", "extra", "lines"}
     entry = Entry(
         id=entry_id,
         path=path,
@@ -257,6 +258,7 @@ def validate(
         tags=str_list("tags"),
         concepts=concepts,
         extra={k: v for k, v in data.items() if k not in known and k != "id"},
+        lines=dict(lines),
     )
     return entry, problems
 

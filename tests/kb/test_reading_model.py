@@ -129,6 +129,10 @@ def test_kb_check_passes_on_the_repo_and_fails_on_a_broken_copy(tmp_path):
     path.write_text(path.read_text().replace("status: to-read", "status: finished"))
     path = broken / "reading_list" / "bray2007.md"
     path.write_text(path.read_text().replace("year: 2007", "year: 2007a"))
+    path = broken / "reading_list" / "ozair2014.md"
+    path.write_text(path.read_text().replace("concepts: []", "concepts: [nowhere/page]"))
+    page = broken / "docs" / "index.md"
+    page.write_text(page.read_text() + "\nSee [[no-such-page]].\n")
     result = kb("--root", str(broken), "check", cwd=broken)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -137,3 +141,7 @@ def test_kb_check_passes_on_the_repo_and_fails_on_a_broken_copy(tmp_path):
         for line in lines
     ), lines
     assert any("bray2007.md:5: year: must be an integer" in line for line in lines), lines
+    assert any("ozair2014.md:12: concepts: no page docs/nowhere/page.md" in line for line in lines)
+    assert any(
+        "index.md:" in line and "[[no-such-page]] resolves to nothing" in line for line in lines
+    )
