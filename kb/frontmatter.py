@@ -142,13 +142,41 @@ def format_scalar(value: Any, style: str = "") -> str:
         and "\n" not in text
         and _loads(text) == text
     )
-    if style == "'" and "\n" not in text:
+    printable = all(_printable(ch) for ch in text)
+    if style == "'" and "\n" not in text and printable:
         return "'" + text.replace("'", "''") + "'"
     if style == '"' or not plain_ok:
-        escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        escaped = escaped.replace("\t", "\\t").replace("\r", "\\r")
-        return f'"{escaped}"'
+        return '"' + "".join(_escape_char(ch) for ch in text) + '"'
     return text
+
+
+def _printable(ch: str) -> bool:
+    """Whether YAML lets ``ch`` appear unescaped (its reader rejects the others)."""
+    code = ord(ch)
+    return (
+        ch in "\t\n\r\x85"
+        or 0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _escape_char(ch: str) -> str:
+    """One character inside a double-quoted YAML scalar."""
+    named = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    if ch in named:
+        return named[ch]
+    if _printable(ch) and ch != "\x85":
+        return ch
+    code = ord(ch)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def _loads(text: str) -> Any:

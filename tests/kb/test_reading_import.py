@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.cli import main
-from kb.obsidian import import_notes, parse_task, parse_tasks
-from kb.reading import load_reading_list
+from kb.obsidian import import_notes, parse_task, parse_tasks, render_new_entry
+from kb.reading import load_reading_list, parse_entry
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "tests" / "data" / "seed_tasks.md"
@@ -147,3 +149,25 @@ def test_misspelt_or_differently_written_lines_match_their_entry(
     note.write_text(line + "\n")
     report = import_notes([note], reading_dir)
     assert report.created == [] and report.updated == [expected]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",), blacklist_characters="\r\n\x85\u2028\u2029"
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    done=st.booleans(),
+)
+def test_any_task_text_makes_an_entry_that_reads_back(text, done):
+    task = parse_task(f"- [{'x' if done else ' '}] {text}")
+    if task is None:
+        return
+    entry, problems = parse_entry(render_new_entry(task), Path("reading_list/x.md"))
+    assert entry is not None, problems
+    assert entry.extra["source"] == task.source
+    assert entry.status == ("read" if done else "to-read")
+    assert entry.tags == task.tags and entry.priority == task.priority
