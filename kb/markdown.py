@@ -302,3 +302,12 @@ def convert_callouts(markdown: str) -> str:
         return "".join(out)
 
     return map_prose(markdown, rewrite)
+
+
+_LINE_TAG = re.compile(r"^(?P<indent>[ \t]{0,3})#(?=[A-Za-z_][\w/-]*(?:\s|$))", re.MULTILINE)
+
+
+def escape_line_tags(markdown: str) -> str:
+    """Keep an Obsidian tag at the start of a line (``#reading``) as text, not a heading:
+    Python-Markdown, unlike Obsidian, makes a heading of ``#word`` without a space."""
+    return map_prose(markdown, lambda prose: _LINE_TAG.sub(r"\g<indent>\\#", prose))

@@ -143,7 +143,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         def page_link(entry: Entry) -> str:
             return posixpath.relpath(reading_pages.entry_src(entry.id), base)
 
-        markdown = md.convert_callouts(markdown)
+        markdown = md.escape_line_tags(md.convert_callouts(markdown))
         markdown, unresolved = md.link_wikilinks(markdown, src, self.wiki)
         for target in unresolved:
             log.warning(f"{src}: wikilink {target} resolves to no page or file")

@@ -64,6 +64,8 @@ Notes with a [[other#Section A|link to a section]] and a callout:
 
 > [!warning] Careful
 > The body of the callout.
+
+#security #to-check
 """
 
 PLAIN = """\
@@ -174,6 +176,7 @@ def test_entry_page_has_the_card_the_notes_and_obsidian_syntax(site):
     assert 'class="kb-card"' in html and "kb-status--reading" in html
     assert 'href="../../other/#section-a"' in html and "link to a section" in html
     assert 'class="admonition warning"' in html and "Careful" in html
+    assert "<p>#security #to-check</p>" in html  # an Obsidian tag line, not a heading
 
 
 def test_citations_wikilinks_callouts_and_tasks_on_a_page(site):
