@@ -212,8 +212,9 @@ CALLOUT = re.compile(
 class WikiResolver:
     """Find the file a wikilink names, as Obsidian does: by path, else by unique file name."""
 
-    def __init__(self, src_uris: Iterable[str]):
+    def __init__(self, src_uris: Iterable[str], titles: dict[str, str] | None = None):
         self.uris = set(src_uris)
+        self.titles = titles or {}  # link text for targets named without an alias
         self.by_name: dict[str, list[str]] = {}
         for uri in sorted(self.uris):
             name = posixpath.basename(uri)
@@ -259,7 +260,8 @@ def link_wikilinks(
         if match["embed"]:
             if not uri.endswith(".md"):
                 return f"![{_link_text(alias or posixpath.basename(target))}]({rel})"
-        shown = alias or (f"{target} › {heading}" if target and heading else target or heading)
+        name = resolver.titles.get(uri, target)
+        shown = alias or (f"{name} › {heading}" if target and heading else name or heading)
         return f"[{_link_text(shown.strip())}]({rel or ''}{anchor})"
 
     def rewrite(text: str) -> str:

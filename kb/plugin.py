@@ -106,7 +106,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         for problem in problems:
             log.warning(str(problem))
         self._add_reading_pages(files, config)
-        self.wiki = md.WikiResolver(f.src_uri for f in files)
+        titles = {reading_pages.entry_src(e.id): e.title for e in self.entries.values()}
+        self.wiki = md.WikiResolver((f.src_uri for f in files), titles)
         return files
 
     def _add_reading_pages(self, files: Files, config: MkDocsConfig) -> None:

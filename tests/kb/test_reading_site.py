@@ -84,6 +84,7 @@ INDEX = """\
 # Home
 
 Cited: [[@evil2020]] and [[@plain2019]]. See [[other]] and [[other|the other page]].
+Entry by id: [[plain2019]].
 
 > [!tip]- Folded tip
 > Hidden text.
@@ -183,6 +184,7 @@ def test_citations_wikilinks_callouts_and_tasks_on_a_page(site):
     html = (site / "index.html").read_text()
     assert 'href="reading-list/evil2020/"' in html and 'href="reading-list/plain2019/"' in html
     assert 'href="other/"' in html and ">the other page</a>" in html
+    assert '<a href="reading-list/plain2019/">A Plain Paper</a>' in html
     assert '<details class="tip">' in html and "Folded tip" in html
     assert "task-list" in html
     assert "[[not-a-link]]" in html and "[[@notacite]]" in html
