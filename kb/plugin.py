@@ -9,16 +9,21 @@ Registered through the ``mkdocs.plugins`` entry point as ``kb``. In ``mkdocs.yml
 
 Per build it (1) keys every registered figure on its code and renders the misses into
 ``.cache/figures`` in one worker pool, (2) adds the SVGs to the site as ``figures/<id>.svg``
-and ``figures/<id>.dark.svg``, (3) rewrites figure embeds, ``[[@citekey]]`` citations and the
-*Readings* section of each page, (4) copies vendored front-end files (KaTeX) from
-``node_modules`` into the site, and (5) keys mkdocs-jupyter's notebook cache on the ``refimpl``
+and ``figures/<id>.dark.svg``, (3) generates the reading-list pages (``reading-list/`` and one
+page per entry, see `kb.reading_pages`), (4) rewrites Obsidian callouts and wikilinks, figure
+embeds, ``[[@citekey]]`` citations (linked to the entry's page) and the *Readings* section of
+each page, (5) copies vendored front-end files (KaTeX) from
+``node_modules`` into the site, and (6) keys mkdocs-jupyter's notebook cache on the ``refimpl``
 source as well as on the notebook, so editing the library re-executes the notebooks.
+Reading-list problems, unknown figure ids and citation keys and unresolved wikilinks are
+logged as warnings, so the strict build fails on them, naming file and line or page.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -27,10 +32,11 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from kb import markdown as md
+from kb import reading_pages
 from kb.figure_cache import FigureCache, FigureError
 from kb.lazy_imports import defer_notebook_imports
 from kb.reading import Entry, load_reading_list
@@ -102,7 +108,22 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.entries, problems = load_reading_list(self.root / self.config.reading_list)
         for problem in problems:
             log.warning(str(problem))
+        self._add_reading_pages(files, config)
+        titles = {reading_pages.entry_src(e.id): e.title for e in self.entries.values()}
+        self.wiki = md.WikiResolver((f.src_uri for f in files), titles)
         return files
+
+    def _add_reading_pages(self, files: Files, config: MkDocsConfig) -> None:
+        pages = {f.src_uri for f in files if f.src_uri.endswith(".md")}
+        for entry in self.entries.values():
+            src = reading_pages.entry_src(entry.id)
+            if files.get_file_from_path(src) is None:
+                text = reading_pages.entry_page(entry, pages)
+                inclusion = InclusionLevel.NOT_IN_NAV
+                files.append(File.generated(config, src, content=text, inclusion=inclusion))
+        if files.get_file_from_path(reading_pages.INDEX) is None:
+            text = reading_pages.index_page(self.entries.values())
+            files.append(File.generated(config, reading_pages.INDEX, content=text))
 
     def _add_vendor_files(self, files: Files, config: MkDocsConfig) -> None:
         for dest, src in self.config.vendor.items():
@@ -121,15 +142,26 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
         src = page.file.src_uri
+        base = posixpath.dirname(src) or "."
+
+        def page_link(entry: Entry) -> str:
+            return posixpath.relpath(reading_pages.entry_src(entry.id), base)
+
+        markdown = md.escape_line_tags(md.convert_callouts(markdown))
+        markdown, unresolved = md.link_wikilinks(markdown, src, self.wiki)
+        for target in unresolved:
+            log.warning(f"{src}: wikilink {target} resolves to no page or file")
         markdown, _, unknown = md.embed_figures(markdown, src, self.figures.entries)
         for fig_id in unknown:
             log.warning(f"{src}: unknown figure id '{fig_id}' (no @figure('{fig_id}') in refimpl)")
-        markdown, unknown_keys = md.link_citations(markdown, self.entries)
+        markdown, unknown_keys = md.link_citations(markdown, self.entries, page_link)
         for key in unknown_keys:
             log.warning(f"{src}: unknown citation '[[@{key}]]' (no reading_list/{key}.md)")
+        if src.startswith("reading-list/"):
+            return markdown
         concept = src.removesuffix(".md").removesuffix("/index")
         readings: list[Entry] = [e for e in self.entries.values() if concept in e.concepts]
-        return md.add_readings(markdown, md.readings_section(readings))
+        return md.add_readings(markdown, md.readings_section(readings, page_link))
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         self._prune_notebook_caches()

@@ -1,10 +1,12 @@
 """Read the reading list: one Markdown file per paper or topic, its YAML front-matter the record.
 
-This module only reads. An entry is ``reading_list/<id>.md``; its front-matter holds ``title``,
-``authors``, ``year``, ``status`` (to-read | reading | read), an optional ``priority`` (p1..p4),
-``tags`` and ``concepts`` (the docs pages it belongs to, as paths without ``.md``). Every other
-key is kept as it is. Problems are collected as `Problem` records naming file and line,
-so a build can report all of them at once.
+An entry is ``reading_list/<id>.md``; its front-matter holds ``title``, ``kind`` (paper |
+topic), ``authors`` and ``year`` (required for papers), ``venue``, ``url``, ``arxiv``,
+``status`` (to-read | reading | read), an optional ``priority`` (p1..p4), ``tags`` and
+``concepts`` (the docs pages it belongs to, as paths without ``.md``). Every other key (e.g.
+``source``, written by ``kb reading import``) is kept as it is in ``Entry.extra``.
+Problems are collected as `Problem` records naming file and line, so a build can report all of
+them at once. Writing is `kb.frontmatter` (surgical, line-based edits).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Entry:
     concepts: list[str] = field(default_factory=list)
     body: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def link(self) -> str | None:
@@ -95,43 +98,101 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return match.group(1), text[match.end() :]
 
 
-def _key_line(front: str, key: str) -> int:
-    """1-based line (in the file) of ``key:`` in the front-matter, else the opening line."""
-    for number, line in enumerate(front.splitlines(), start=2):
-        if re.match(rf"^{re.escape(key)}\s*:", line):
-            return number
-    return 1
+KINDS = ("paper", "topic")
+CONCEPT_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+REQUIRED = ("title", "kind", "status")
+REQUIRED_FOR_PAPERS = ("authors", "year")
+ARXIV_PATTERN = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 
 
-def load_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
-    """Parse one entry file; return the entry (None if unusable) and its problems."""
-    text = path.read_text(encoding="utf-8")
-    front, body = split_front_matter(text)
-    if front is None:
-        return None, [Problem(path, 1, "", "no YAML front-matter (--- ... ---) at the top")]
+def parse_front(front: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse front-matter text into (mapping, 1-based file line of each key).
+
+    Raises `FrontMatterError` with the file line for invalid YAML, a document that is not a
+    mapping, or a key given twice (YAML would silently keep the last one).
+    """
     try:
-        data = yaml.safe_load(front) or {}
+        loader = yaml.SafeLoader(front)
+    except yaml.YAMLError as exc:  # the reader rejects control characters up front
+        raise FrontMatterError(1, "", f"invalid YAML: {exc}") from None
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            raise FrontMatterError(node.start_mark.line + 2, "", "front-matter must be a mapping")
+        lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 2
+            if not isinstance(key, str) or not isinstance(key_node, yaml.ScalarNode):
+                raise FrontMatterError(line, "", "keys must be plain strings")
+            if key in lines:
+                raise FrontMatterError(line, key, f"given twice (first on line {lines[key]})")
+            lines[key] = line
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        return None, [Problem(path, line, "", f"invalid YAML: {getattr(exc, 'problem', exc)}")]
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(line, "", f"invalid YAML: {problem}") from None
+    except RecursionError:
+        raise FrontMatterError(1, "", "invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
-        return None, [Problem(path, 2, "", "front-matter must be a mapping of keys to values")]
+        raise FrontMatterError(2, "", "front-matter must be a mapping of keys to values")
+    return data, lines
 
+
+class FrontMatterError(ValueError):
+    """Front-matter that cannot be read as a mapping; ``line`` is the line in the file."""
+
+    def __init__(self, line: int, field: str, message: str):
+        super().__init__(message)
+        self.line, self.field, self.message = line, field, message
+
+
+def validate(
+    data: dict[str, Any], lines: dict[str, int], path: Path
+) -> tuple[Entry, list[Problem]]:
+    """Check a parsed front-matter mapping; return the entry (always) and its problems."""
     problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
-        problems.append(Problem(path, _key_line(front, key), key, message))
+        problems.append(Problem(path, lines.get(key, 1), key, message))
 
     entry_id = path.stem
     if not ID_PATTERN.match(entry_id):
-        problems.append(Problem(path, 1, "id", f"file name {entry_id!r} is not a valid id"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                "id",
+                f"file name {entry_id!r} is not a valid id "
+                "(lowercase letters, digits and single hyphens)",
+            )
+        )
+    if "id" in data and data["id"] != entry_id:
+        bad("id", f"must equal the file name {entry_id!r}, not {data['id']!r}")
+    for key in REQUIRED:
+        if key not in data:
+            problems.append(Problem(path, 1, key, "required key is missing"))
     title = data.get("title")
+    if "title" in data and (not isinstance(title, str) or not title.strip()):
+        bad("title", "must be a non-empty string")
     if not isinstance(title, str) or not title.strip():
-        bad("title", "required, a non-empty string")
         title = entry_id
+    kind = data.get("kind", "paper")
+    if "kind" in data and kind not in KINDS:
+        bad("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+        kind = "paper"
+    if kind == "paper":
+        for key in REQUIRED_FOR_PAPERS:
+            if key not in data:
+                problems.append(Problem(path, 1, key, "required key is missing (kind: paper)"))
     status = data.get("status", "to-read")
-    if status not in STATUSES:
+    if "status" in data and status not in STATUSES:
         bad("status", f"must be one of {', '.join(STATUSES)}, not {status!r}")
     priority = data.get("priority")
     if priority is not None and priority not in PRIORITIES:
@@ -140,35 +201,89 @@ def load_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
         bad("year", f"must be an integer, not {year!r}")
         year = None
+    elif kind == "paper" and "year" in data and year is None:
+        bad("year", "must be an integer, not empty")
 
-    def str_list(key: str) -> list[str]:
-        value = data.get(key) or []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            bad(key, "must be a list of strings")
-            return []
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            bad(key, f"must be a string or null, not {value!r}")
+            return None
         return value
 
-    known = set(Entry.__dataclass_fields__) - {"id", "path", "body", "extra"}
+    venue, url, arxiv = text("venue"), text("url"), data.get("arxiv")
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        bad("url", f"must be an http(s) URL, not {url!r}")
+        url = None
+    if arxiv is not None:
+        if not isinstance(arxiv, str):
+            bad("arxiv", f'must be a quoted string such as "1703.04933", not {arxiv!r}')
+            arxiv = None
+        elif not ARXIV_PATTERN.match(arxiv):
+            bad("arxiv", f'not an arXiv id (e.g. "1703.04933"): {arxiv!r}')
+            arxiv = None
+
+    def str_list(key: str, *, required: bool = False) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            if required and key in data:
+                bad(key, "must be a non-empty list of strings")
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            bad(key, f"must be a list of strings, like [a, b], not {value!r}")
+            return []
+        if required and not value:
+            bad(key, "must be a non-empty list of strings")
+        return value
+
+    concepts = str_list("concepts")
+    for concept in concepts:
+        if not CONCEPT_PATTERN.match(concept):
+            bad("concepts", f"{concept!r} is not a page path such as optimization/momentum")
+            concepts = []
+            break
+    known = set(Entry.__dataclass_fields__) - {"id", "path", "body", "extra", "lines"}
     entry = Entry(
         id=entry_id,
         path=path,
         title=title,
-        kind=str(data.get("kind", "paper")),
-        authors=str_list("authors"),
+        kind=kind,
+        authors=str_list("authors", required=kind == "paper"),
         year=year,
-        venue=data.get("venue"),
-        url=data.get("url"),
-        arxiv=None if data.get("arxiv") is None else str(data.get("arxiv")),
+        venue=venue,
+        url=url,
+        arxiv=arxiv,
         status=status if status in STATUSES else "to-read",
         priority=priority if priority in PRIORITIES else None,
         tags=str_list("tags"),
-        concepts=str_list("concepts"),
-        body=body,
-        extra={k: v for k, v in data.items() if k not in known},
+        concepts=concepts,
+        extra={k: v for k, v in data.items() if k not in known and k != "id"},
+        lines=dict(lines),
     )
     return entry, problems
+
+
+def parse_entry(text: str, path: Path) -> tuple[Entry | None, list[Problem]]:
+    """Parse the text of an entry file; return the entry (None if unusable) and its problems."""
+    front, body = split_front_matter(text)
+    if front is None:
+        return None, [Problem(path, 1, "", "no YAML front-matter (--- ... ---) at the top")]
+    try:
+        data, lines = parse_front(front)
+    except FrontMatterError as exc:
+        return None, [Problem(path, exc.line, exc.field, exc.message)]
+    entry, problems = validate(data, lines, path)
+    entry.body = body
+    return entry, problems
+
+
+def load_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
+    """Parse one entry file; return the entry (None if unusable) and its problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, 1, "", f"cannot read the file: {exc}")]
+    return parse_entry(text, path)
 
 
 def load_reading_list(directory: Path) -> tuple[dict[str, Entry], list[Problem]]:

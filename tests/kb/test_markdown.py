@@ -63,3 +63,30 @@ def test_readings_sorted_by_priority_then_year():
 def test_readings_go_to_the_marker():
     out = md.add_readings("# T\n\n<!-- readings -->\n\n## After\n", "## Readings\n")
     assert out == "# T\n\n## Readings\n\n\n## After\n"
+
+
+def test_obsidian_wikilinks_resolve_by_path_or_unique_name():
+    resolver = md.WikiResolver(["index.md", "optim/gd.md", "img/a.png", "x/gd2.md", "y/gd2.md"])
+    out, unresolved = md.link_wikilinks(
+        "[[gd]] [[optim/gd#Step size|steps]] ![[a.png]] [[gd2]] `[[gd]]` [[@key]]",
+        "optim/other.md",
+        resolver,
+    )
+    assert out == (
+        "[gd](gd.md) [steps](gd.md#step-size) ![a.png](../img/a.png) "
+        "**unresolved link gd2** `[[gd]]` [[@key]]"
+    )
+    assert unresolved == ["[[gd2]]"]  # two files are called gd2
+
+
+def test_callouts_become_admonitions():
+    text = "> [!NOTE] A title\n> line one\n> line two\n\n> [!tip]-\n> folded\n\n> quote\n"
+    assert md.convert_callouts(text) == (
+        '!!! note "A title"\n\n    line one\n    line two\n\n\n??? tip\n\n    folded\n\n\n> quote\n'
+    )
+
+
+def test_line_start_tags_are_not_headings():
+    assert md.escape_line_tags("#reading #p1\n# Heading\n## Sub\n```\n#x\n```\n") == (
+        "\\#reading #p1\n# Heading\n## Sub\n```\n#x\n```\n"
+    )
