@@ -94,20 +94,20 @@ def test_new_lines_create_entries_and_a_second_import_changes_nothing(reading_di
     note = tmp_path / "note.md"
     note.write_text(
         "# Todo\n"
-        "- [ ] Kingma, Ba 2015 “Adam: a method for stochastic optimization” #reading #p2\n"
+        "- [ ] Quill, Ferrante 2031 “Adaptive dreams for imaginary networks” #reading #p2\n"
         "    - [x] Natural gradient works efficiently #topics\n"
-        "- [ ] Kingma, Ba 2015 “Adam: a method for stochastic optimization” #reading #p2\n",
+        "- [ ] Quill, Ferrante 2031 “Adaptive dreams for imaginary networks” #reading #p2\n",
         encoding="utf-8",
     )
     first = import_notes([note], reading_dir)
-    assert first.created == ["kingma2015adam", "natural-gradient-works-efficiently"]
-    assert first.unchanged == ["kingma2015adam"]
+    assert first.created == ["quill2031adaptive", "natural-gradient-works-efficiently"]
+    assert first.unchanged == ["quill2031adaptive"]
     entries, problems = load_reading_list(reading_dir)
-    adam = entries["kingma2015adam"]
+    adam = entries["quill2031adaptive"]
     assert (adam.title, adam.authors, adam.year) == (
-        "Adam: a method for stochastic optimization",
-        ["Kingma", "Ba"],
-        2015,
+        "Adaptive dreams for imaginary networks",
+        ["Quill", "Ferrante"],
+        2031,
     )
     assert (adam.priority, adam.tags, adam.status) == ("p2", ["reading"], "to-read")
     topic = entries["natural-gradient-works-efficiently"]
