@@ -5,6 +5,19 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.second_order import (
+    damped_newton_direction,
+    flat_gradient_and_hessian,
+    newton_direction,
+    saddle_free_newton_direction,
+)
 from refimpl.functional.sgd import sgd_step, sgd_update
 
-__all__ = ["sgd_step", "sgd_update"]
+__all__ = [
+    "damped_newton_direction",
+    "flat_gradient_and_hessian",
+    "newton_direction",
+    "saddle_free_newton_direction",
+    "sgd_step",
+    "sgd_update",
+]

@@ -4,6 +4,13 @@ Where torch has the same algorithm, the class name, constructor, defaults, state
 trajectory are torch's; the update rule itself lives in ``refimpl.functional``.
 """
 
+from refimpl.optim.newton import DampedNewton, Newton
+from refimpl.optim.saddle_free_newton import SaddleFreeNewton
 from refimpl.optim.sgd import SGD
 
-__all__ = ["SGD"]
+__all__ = [
+    "SGD",
+    "DampedNewton",
+    "Newton",
+    "SaddleFreeNewton",
+]
