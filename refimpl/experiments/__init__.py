@@ -5,9 +5,10 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    second_order: gradient descent and the Newton family near a saddle point.
 """
 
-from refimpl.experiments import gradient_descent
+from refimpl.experiments import gradient_descent, second_order
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -19,8 +20,10 @@ from refimpl.experiments.gradient_descent import (
     stability_sweep,
     step_size_trajectories,
 )
+from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
 
 __all__ = [
+    "SaddleRun",
     "StabilitySweep",
     "Trajectory",
     "closed_form_trajectory",
@@ -29,6 +32,9 @@ __all__ = [
     "gradient_descent",
     "optimal_rate",
     "optimal_step_size",
+    "saddle_function",
+    "saddle_runs",
+    "second_order",
     "stability_sweep",
     "step_size_trajectories",
 ]
