@@ -19,6 +19,7 @@ Reading list: ``martens2015kfac``.
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 
 __all__ = ["kfac_direction", "kronecker_factors"]
@@ -26,7 +27,9 @@ __all__ = ["kfac_direction", "kronecker_factors"]
 
 # --8<-- [start:kfac]
 def kronecker_factors(inputs: Tensor, output_grads: Tensor) -> tuple[Tensor, Tensor]:
-    r"""The factors $A = \frac1N\sum_n \bar a_n\bar a_n^\top$ and $G = \frac1N\sum_{n,k} g_{nk}g_{nk}^\top$.
+    r"""The Kronecker factors $A = \mathbb E[\bar a\bar a^\top]$ and $G = \mathbb E[gg^\top]$.
+
+    $A = \frac1N\sum_n \bar a_n\bar a_n^\top$ and $G = \frac1N\sum_{n,k} g_{nk}g_{nk}^\top$.
 
     Args:
         inputs: the layer inputs $\bar a_n$ (with a column of ones appended for a bias), shape
@@ -54,7 +57,8 @@ def kfac_direction(grad: Tensor, A: Tensor, G: Tensor, damping: float) -> Tensor
     the eigenvalues of $A\otimes G$ are the products $\beta_i\alpha_j$, so
 
     $$
-    \Delta = -\,Q_G\Big[\big(Q_G^\top \nabla_W L\, Q_A\big) \oslash \big(\beta\alpha^\top + \lambda\big)\Big]Q_A^\top .
+    \Delta = -\,Q_G\Big[\big(Q_G^\top \nabla_W L\, Q_A\big) \oslash
+    \big(\beta\alpha^\top + \lambda\big)\Big]Q_A^\top .
     $$
 
     Args:
@@ -78,7 +82,5 @@ def kfac_direction(grad: Tensor, A: Tensor, G: Tensor, damping: float) -> Tensor
 
 def _eigh(M: Tensor) -> tuple[Tensor, Tensor]:
     """Eigendecomposition of a symmetric PSD factor, with round-off negatives clipped to 0."""
-    import torch
-
     lam, Q = torch.linalg.eigh(0.5 * (M + M.mT))
     return lam.clamp_min(0.0), Q

@@ -90,7 +90,9 @@ class NaturalGradient(torch.optim.Optimizer):
         self.variance = variance
         super().__init__(params, {"lr": lr, "damping": damping})
 
-    def fisher_and_gradient(self, closure: Callable[[], ClosureResult]) -> tuple[Tensor, Tensor, Tensor]:
+    def fisher_and_gradient(
+        self, closure: Callable[[], ClosureResult]
+    ) -> tuple[Tensor, Tensor, Tensor]:
         """Evaluate the closure; return the mean loss, the flat gradient and the Fisher.
 
         Args:
