@@ -5,10 +5,12 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    natural_gradient: natural gradient against gradient descent under reparametrisation, and
+        the Fisher-based optimizers on a small classifier.
     second_order: gradient descent and the Newton family near a saddle point.
 """
 
-from refimpl.experiments import gradient_descent, second_order
+from refimpl.experiments import gradient_descent, natural_gradient, second_order
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -20,18 +22,29 @@ from refimpl.experiments.gradient_descent import (
     stability_sweep,
     step_size_trajectories,
 )
+from refimpl.experiments.natural_gradient import (
+    LossCurve,
+    ReparamPath,
+    classifier_curves,
+    reparametrisation_paths,
+)
 from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
 
 __all__ = [
+    "LossCurve",
+    "ReparamPath",
     "SaddleRun",
     "StabilitySweep",
     "Trajectory",
+    "classifier_curves",
     "closed_form_trajectory",
     "contraction_factor",
     "gd_trajectory",
     "gradient_descent",
+    "natural_gradient",
     "optimal_rate",
     "optimal_step_size",
+    "reparametrisation_paths",
     "saddle_function",
     "saddle_runs",
     "second_order",

@@ -43,18 +43,39 @@ def per_example_jacobians(outputs: Tensor, params: list[Tensor]) -> Tensor:
         $J$, shape ``(N, K, d)``. One backward pass per output entry: for small models.
     """
     N, K = outputs.shape
-    rows = []
-    for value in outputs.reshape(-1):  # N·K scalar outputs
-        grads = torch.autograd.grad(value, params, retain_graph=True, allow_unused=True)
-        rows.append(
-            torch.cat(
-                [
-                    (g if g is not None else torch.zeros_like(p)).reshape(-1)
-                    for g, p in zip(grads, params, strict=True)
-                ]
+    flat = outputs.reshape(-1)  # (N·K,)
+    # one basis vector per output entry, pushed back through the graph in a single vmapped pass
+    basis = torch.eye(flat.numel(), dtype=flat.dtype, device=flat.device)
+    try:
+        grads = torch.autograd.grad(
+            flat,
+            params,
+            grad_outputs=basis,
+            retain_graph=True,
+            allow_unused=True,
+            is_grads_batched=True,
+        )
+    except RuntimeError:  # an op without a batching rule: one backward pass per entry
+        grads = tuple(
+            torch.stack(cols) if cols[0] is not None else None
+            for cols in zip(
+                *(
+                    torch.autograd.grad(v, params, retain_graph=True, allow_unused=True)
+                    for v in flat
+                ),
+                strict=True,
             )
         )
-    return torch.stack(rows).reshape(N, K, -1)  # (N, K, d)
+    J = torch.cat(
+        [
+            (g if g is not None else flat.new_zeros(flat.numel(), *p.shape)).reshape(
+                flat.numel(), -1
+            )
+            for g, p in zip(grads, params, strict=True)
+        ],
+        dim=1,
+    )  # (N·K, d)
+    return J.reshape(N, K, -1)  # (N, K, d)
 
 
 def categorical_output_fisher(logits: Tensor) -> Tensor:
