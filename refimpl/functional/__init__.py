@@ -14,6 +14,8 @@ from refimpl.functional.natural_gradient import (
     natural_gradient_direction,
     per_example_jacobians,
 )
+from refimpl.functional.path_sgd import path_norm, path_sgd_scales
+from refimpl.functional.sam import sam_perturbation
 from refimpl.functional.second_order import (
     damped_newton_direction,
     flat_gradient_and_hessian,
@@ -34,8 +36,11 @@ __all__ = [
     "kronecker_factors",
     "natural_gradient_direction",
     "newton_direction",
+    "path_norm",
+    "path_sgd_scales",
     "per_example_jacobians",
     "saddle_free_newton_direction",
+    "sam_perturbation",
     "sgd_step",
     "sgd_update",
     "woodfisher_inverse",
