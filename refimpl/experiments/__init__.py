@@ -5,9 +5,13 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    natural_gradient: natural gradient against gradient descent under reparametrisation, and
+        the Fisher-based optimizers on a small classifier.
+    second_order: gradient descent and the Newton family near a saddle point.
+    sharpness: SAM against gradient descent, and the sharpness of rescaled minima.
 """
 
-from refimpl.experiments import gradient_descent
+from refimpl.experiments import gradient_descent, natural_gradient, second_order, sharpness
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -19,16 +23,37 @@ from refimpl.experiments.gradient_descent import (
     stability_sweep,
     step_size_trajectories,
 )
+from refimpl.experiments.natural_gradient import (
+    LossCurve,
+    ReparamPath,
+    classifier_curves,
+    reparametrisation_paths,
+)
+from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
+from refimpl.experiments.sharpness import SharpnessRun, rescaled_sharpness, sam_vs_gd
 
 __all__ = [
+    "LossCurve",
+    "ReparamPath",
+    "SaddleRun",
+    "SharpnessRun",
     "StabilitySweep",
     "Trajectory",
+    "classifier_curves",
     "closed_form_trajectory",
     "contraction_factor",
     "gd_trajectory",
     "gradient_descent",
+    "natural_gradient",
     "optimal_rate",
     "optimal_step_size",
+    "reparametrisation_paths",
+    "rescaled_sharpness",
+    "saddle_function",
+    "saddle_runs",
+    "sam_vs_gd",
+    "second_order",
+    "sharpness",
     "stability_sweep",
     "step_size_trajectories",
 ]
