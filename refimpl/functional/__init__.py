@@ -5,6 +5,23 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.attention import (
+    as_additive_mask,
+    causal_mask,
+    edge_softmax_attention,
+    scaled_dot_product_attention,
+    sinusoidal_positional_encoding,
+    softmax,
+)
 from refimpl.functional.sgd import sgd_step, sgd_update
 
-__all__ = ["sgd_step", "sgd_update"]
+__all__ = [
+    "as_additive_mask",
+    "causal_mask",
+    "edge_softmax_attention",
+    "scaled_dot_product_attention",
+    "sgd_step",
+    "sgd_update",
+    "sinusoidal_positional_encoding",
+    "softmax",
+]
