@@ -4,10 +4,17 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    attention: positional encodings, the softmax's scale and a one- versus two-head task.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
 """
 
-from refimpl.experiments import gradient_descent
+from refimpl.experiments import attention, gradient_descent
+from refimpl.experiments.attention import (
+    HeadsRun,
+    positional_similarity,
+    softmax_entropy,
+    two_offset_copy,
+)
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -21,6 +28,11 @@ from refimpl.experiments.gradient_descent import (
 )
 
 __all__ = [
+    "HeadsRun",
+    "attention",
+    "positional_similarity",
+    "softmax_entropy",
+    "two_offset_copy",
     "StabilitySweep",
     "Trajectory",
     "closed_form_trajectory",
