@@ -29,18 +29,18 @@ from refimpl.experiments.gradient_descent import (
 
 __all__ = [
     "HeadsRun",
-    "attention",
-    "positional_similarity",
-    "softmax_entropy",
-    "two_offset_copy",
     "StabilitySweep",
     "Trajectory",
+    "attention",
     "closed_form_trajectory",
     "contraction_factor",
     "gd_trajectory",
     "gradient_descent",
     "optimal_rate",
     "optimal_step_size",
+    "positional_similarity",
+    "softmax_entropy",
     "stability_sweep",
     "step_size_trajectories",
+    "two_offset_copy",
 ]

@@ -9,7 +9,8 @@ x \leftarrow \mathrm{LN}_2\big(x + W_2\,\phi(W_1 x + b_1) + b_2\big);
 $$
 
 pre-norm (``norm_first=True``) moves the norms to the branch inputs,
-$x \leftarrow x + \mathrm{MHA}(\mathrm{LN}_1 x)$ and $x \leftarrow x + \mathrm{MLP}(\mathrm{LN}_2 x)$.
+$x \leftarrow x + \mathrm{MHA}(\mathrm{LN}_1 x)$ and
+$x \leftarrow x + \mathrm{MLP}(\mathrm{LN}_2 x)$.
 `CausalTransformer` stacks pre-norm layers under a causal mask, on token embeddings plus
 sinusoidal positional encodings, and reads out next-token logits (a GPT-like decoder).
 Reading list: `vaswani2017`, `ba2016ln`.
@@ -36,7 +37,7 @@ def _relu(x: Tensor) -> Tensor:
 
 
 def _gelu(x: Tensor) -> Tensor:
-    r"""The Gaussian error linear unit $x\,\Phi(x) = \tfrac{x}{2}\big(1 + \mathrm{erf}(x/\sqrt2)\big)$."""
+    r"""GELU: $x\,\Phi(x) = \tfrac{x}{2}\big(1 + \mathrm{erf}(x/\sqrt2)\big)$."""
     return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
 
 
@@ -95,7 +96,7 @@ class TransformerEncoderLayer(nn.Module):
 
     @classmethod
     def from_torch(cls, module: nn.TransformerEncoderLayer) -> TransformerEncoderLayer:
-        """A copy of a `torch.nn.TransformerEncoderLayer` with the same configuration and weights."""
+        """A copy of a `torch.nn.TransformerEncoderLayer`, same configuration and weights."""
         act = module.activation
         if act is nn.functional.relu or isinstance(act, nn.ReLU):
             act = "relu"

@@ -1,4 +1,4 @@
-"""Attention models: multi-head attention, Transformer layers, linear attention, RWKV, GTrXL, RIMs."""
+"""Attention models: multi-head attention, Transformers, linear attention, RWKV, GTrXL, RIMs."""
 
 from __future__ import annotations
 
