@@ -110,4 +110,47 @@ SPECS: list[ModelSpec] = [
         ),
         inputs=lambda dtype, device: (torch.randint(0, 11, (N, 6), device=device),),
     ),
+    ModelSpec(
+        id="linear-attention-parallel",
+        build=lambda: rnn.LinearAttention(E, H, mode="parallel"),
+        inputs=lambda dtype, device: (torch.randn(N, 7, E, dtype=dtype, device=device),),
+    ),
+    ModelSpec(
+        id="linear-attention-chunked",
+        build=lambda: rnn.LinearAttention(E, H, mode="chunked", chunk_size=3),
+        inputs=lambda dtype, device: (torch.randn(N, 7, E, dtype=dtype, device=device),),
+    ),
+    ModelSpec(
+        id="linear-attention-recurrent",
+        build=lambda: rnn.LinearAttention(E, H, mode="recurrent"),
+        inputs=lambda dtype, device: (torch.randn(N, 7, E, dtype=dtype, device=device),),
+    ),
+    ModelSpec(
+        id="linear-attention-noncausal",
+        build=lambda: rnn.LinearAttention(E, H, causal=False),
+        inputs=lambda dtype, device: (torch.randn(N, 7, E, dtype=dtype, device=device),),
+    ),
+    ModelSpec(
+        id="rwkv-block",
+        build=lambda: rnn.RWKVBlock(E, 16),
+        inputs=lambda dtype, device: (torch.randn(N, 6, E, dtype=dtype, device=device),),
+    ),
+    ModelSpec(
+        id="rwkv-block-recurrent",
+        build=lambda: rnn.RWKVBlock(E, 16),
+        inputs=lambda dtype, device: (
+            torch.randn(N, 6, E, dtype=dtype, device=device),
+            "recurrent",
+        ),
+    ),
+    ModelSpec(
+        id="gtrxl-block",
+        build=lambda: rnn.GatedTransformerBlock(E, H, 16),
+        inputs=lambda dtype, device: (torch.randn(N, 6, E, dtype=dtype, device=device),),
+    ),
+    ModelSpec(
+        id="rims",
+        build=lambda: rnn.RIMs(5, 6, num_units=4, k=2, key_size=4, value_size=4),
+        inputs=lambda dtype, device: (torch.randn(N, 6, 5, dtype=dtype, device=device),),
+    ),
 ]
