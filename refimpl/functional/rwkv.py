@@ -1,6 +1,6 @@
 r"""RWKV's weighted key-value (WKV) operator, in its parallel and its recurrent form.
 
-With a per-channel decay $w > 0$ and bonus $u$ (Peng et al. 2023, eq. 14):
+With a per-channel decay $w > 0$ and bonus $u$ (Peng et al. 2023):
 
 $$
 \mathrm{wkv}_t = \frac{\sum_{i=1}^{t-1} e^{-(t-1-i)w + k_i} \odot v_i + e^{u + k_t}\odot v_t}
