@@ -9,8 +9,9 @@ $$
 
 are what `counted_flops` measures on our own implementations with
 `torch.utils.flop_counter.FlopCounterMode` on ``meta`` tensors (shapes only, no arithmetic); the
-tests check that the two agree exactly. Memory is the largest intermediate each form keeps: the $T\times T$ score matrix, the
-$C\times C$ block plus the $d\times d$ state, or the $O(d)$ RWKV state. Reading list:
+tests check that the two agree exactly. Memory is the largest intermediate each form keeps:
+the $T\times T$ score matrix, the $C\times C$ block plus the $d\times d$ state, or the $O(d)$
+RWKV state. Reading list:
 `katharopoulos2020`, `peng2023rwkv`, `vaswani2017`.
 """
 

@@ -74,6 +74,23 @@ class RIMs(nn.Module):
         self.comm_key = _per_module(n, H, d)
         self.comm_value = _per_module(n, H, H)
 
+    def input_attention(self, x: Tensor, h: Tensor) -> tuple[Tensor, Tensor]:
+        r"""Each module's attention over $[0;\ x]$ and what it reads.
+
+        Args:
+            x: the input ``(N, D)``.
+            h: the module states ``(N, n, H)``.
+
+        Returns:
+            ``(alpha, a)``: weights ``(N, n, 2)`` (column 1 is the real input) and the read
+            values ``(N, n, d_v)``.
+        """
+        X = torch.stack([torch.zeros_like(x), x], dim=1)  # (N, 2, D)
+        K, V = X @ self.input_key, X @ self.input_value  # (N, 2, d), (N, 2, d_v)
+        q = torch.einsum("bnh,nhd->bnd", h, self.input_query)  # (N, n, d)
+        alpha = softmax(q @ K.transpose(1, 2) / math.sqrt(K.shape[-1]), dim=-1)  # (N, n, 2)
+        return alpha, alpha @ V
+
     # --8<-- [start:step]
     def step(self, x: Tensor, h: Tensor) -> tuple[Tensor, Tensor]:
         """One step from input ``x`` ``(N, D)`` and states ``h`` ``(N, n, H)``.
@@ -83,11 +100,7 @@ class RIMs(nn.Module):
         """
         d = self.input_key.shape[1]
         # 1. input attention over [null; x_t]
-        X = torch.stack([torch.zeros_like(x), x], dim=1)  # (N, 2, D)
-        K, V = X @ self.input_key, X @ self.input_value  # (N, 2, d), (N, 2, d_v)
-        q = torch.einsum("bnh,nhd->bnd", h, self.input_query)  # (N, n, d)
-        alpha = softmax(q @ K.transpose(1, 2) / math.sqrt(d), dim=-1)  # (N, n, 2)
-        a = alpha @ V  # (N, n, d_v)
+        alpha, a = self.input_attention(x, h)  # (N, n, 2), (N, n, d_v)
         # 2. competition: the k modules that attend most to the real input are active
         top = alpha[..., 1].topk(self.k, dim=1).indices  # (N, k)
         active = torch.zeros_like(alpha[..., 1], dtype=torch.bool).scatter(1, top, True)
