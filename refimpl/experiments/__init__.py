@@ -5,10 +5,21 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
+    gtrxl: distance of a gated Transformer block from the identity at initialisation.
+    linear_attention: FLOPs and memory of softmax attention, linear attention and RWKV.
+    rims: which RIMs modules win the competition, step by step.
+    transformers_as_gnns: permutation equivariance and attention as message passing.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
 """
 
-from refimpl.experiments import attention, gradient_descent
+from refimpl.experiments import (
+    attention,
+    gradient_descent,
+    gtrxl,
+    linear_attention,
+    rims,
+    transformers_as_gnns,
+)
 from refimpl.experiments.attention import (
     HeadsRun,
     positional_similarity,
@@ -26,21 +37,40 @@ from refimpl.experiments.gradient_descent import (
     stability_sweep,
     step_size_trajectories,
 )
+from refimpl.experiments.gtrxl import identity_deviation
+from refimpl.experiments.linear_attention import attention_costs, counted_flops
+from refimpl.experiments.rims import rims_activity
+from refimpl.experiments.transformers_as_gnns import (
+    equivariance_errors,
+    graph_attention_weights,
+    graph_edges,
+)
 
 __all__ = [
     "HeadsRun",
     "StabilitySweep",
     "Trajectory",
     "attention",
+    "attention_costs",
     "closed_form_trajectory",
     "contraction_factor",
+    "counted_flops",
+    "equivariance_errors",
     "gd_trajectory",
     "gradient_descent",
+    "graph_attention_weights",
+    "graph_edges",
+    "gtrxl",
+    "identity_deviation",
+    "linear_attention",
     "optimal_rate",
     "optimal_step_size",
     "positional_similarity",
+    "rims",
+    "rims_activity",
     "softmax_entropy",
     "stability_sweep",
     "step_size_trajectories",
+    "transformers_as_gnns",
     "two_offset_copy",
 ]

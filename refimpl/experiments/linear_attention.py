@@ -21,7 +21,6 @@ import functools
 
 import numpy as np
 import torch
-from torch.utils.flop_counter import FlopCounterMode
 
 from refimpl.functional.attention import causal_mask, scaled_dot_product_attention
 from refimpl.functional.linear_attention import linear_attention_chunked
@@ -44,6 +43,8 @@ def counted_flops(kind: str, length: int, dim: int, chunk: int = 64) -> int:
     Returns:
         The FLOPs counted by `FlopCounterMode` (a multiply-add counts 2).
     """
+    from torch.utils.flop_counter import FlopCounterMode  # imported on use: it is slow to load
+
     q, k, v = (torch.empty(1, length, dim, device="meta") for _ in range(3))
     with FlopCounterMode(display=False) as counter:
         if kind == "softmax":
