@@ -4,6 +4,11 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    attention: positional encodings, the softmax's scale and a one- versus two-head task.
+    gtrxl: distance of a gated Transformer block from the identity at initialisation.
+    linear_attention: FLOPs and memory of softmax attention, linear attention and RWKV.
+    rims: which RIMs modules win the competition, step by step.
+    transformers_as_gnns: permutation equivariance and attention as message passing.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
     natural_gradient: natural gradient against gradient descent under reparametrisation, and
         the Fisher-based optimizers on a small classifier.
@@ -11,7 +16,23 @@ Modules:
     sharpness: SAM against gradient descent, and the sharpness of rescaled minima.
 """
 
-from refimpl.experiments import gradient_descent, natural_gradient, second_order, sharpness
+from refimpl.experiments import (
+    attention,
+    gradient_descent,
+    gtrxl,
+    linear_attention,
+    natural_gradient,
+    rims,
+    second_order,
+    sharpness,
+    transformers_as_gnns,
+)
+from refimpl.experiments.attention import (
+    HeadsRun,
+    positional_similarity,
+    softmax_entropy,
+    two_offset_copy,
+)
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -23,37 +44,61 @@ from refimpl.experiments.gradient_descent import (
     stability_sweep,
     step_size_trajectories,
 )
+from refimpl.experiments.gtrxl import identity_deviation
+from refimpl.experiments.linear_attention import attention_costs, counted_flops
 from refimpl.experiments.natural_gradient import (
     LossCurve,
     ReparamPath,
     classifier_curves,
     reparametrisation_paths,
 )
+from refimpl.experiments.rims import rims_activity
 from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
 from refimpl.experiments.sharpness import SharpnessRun, rescaled_sharpness, sam_vs_gd
+from refimpl.experiments.transformers_as_gnns import (
+    equivariance_errors,
+    graph_attention_weights,
+    graph_edges,
+)
 
 __all__ = [
+    "HeadsRun",
     "LossCurve",
     "ReparamPath",
     "SaddleRun",
     "SharpnessRun",
     "StabilitySweep",
     "Trajectory",
+    "attention",
+    "attention_costs",
     "classifier_curves",
     "closed_form_trajectory",
     "contraction_factor",
+    "counted_flops",
+    "equivariance_errors",
     "gd_trajectory",
     "gradient_descent",
+    "graph_attention_weights",
+    "graph_edges",
+    "gtrxl",
+    "identity_deviation",
+    "linear_attention",
     "natural_gradient",
     "optimal_rate",
     "optimal_step_size",
+    "positional_similarity",
     "reparametrisation_paths",
     "rescaled_sharpness",
+    "rims",
+    "rims_activity",
     "saddle_function",
     "saddle_runs",
     "sam_vs_gd",
     "second_order",
     "sharpness",
+    "softmax_entropy",
     "stability_sweep",
     "step_size_trajectories",
+    "transformers_as_gnns",
+    "two_offset_copy",
 ]

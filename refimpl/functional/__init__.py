@@ -5,7 +5,21 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.attention import (
+    as_additive_mask,
+    causal_mask,
+    edge_softmax_attention,
+    scaled_dot_product_attention,
+    sinusoidal_positional_encoding,
+    softmax,
+)
 from refimpl.functional.kfac import kfac_direction, kronecker_factors
+from refimpl.functional.linear_attention import (
+    elu_feature_map,
+    linear_attention_chunked,
+    linear_attention_parallel,
+    linear_attention_recurrent,
+)
 from refimpl.functional.natural_gradient import (
     categorical_output_fisher,
     empirical_fisher,
@@ -15,6 +29,7 @@ from refimpl.functional.natural_gradient import (
     per_example_jacobians,
 )
 from refimpl.functional.path_sgd import path_norm, path_sgd_scales
+from refimpl.functional.rwkv import wkv_parallel, wkv_recurrent
 from refimpl.functional.sam import sam_perturbation
 from refimpl.functional.second_order import (
     damped_newton_direction,
@@ -26,14 +41,21 @@ from refimpl.functional.sgd import sgd_step, sgd_update
 from refimpl.functional.woodfisher import woodfisher_inverse
 
 __all__ = [
+    "as_additive_mask",
     "categorical_output_fisher",
+    "causal_mask",
     "damped_newton_direction",
+    "edge_softmax_attention",
+    "elu_feature_map",
     "empirical_fisher",
     "fisher_from_jacobians",
     "flat_gradient_and_hessian",
     "gaussian_output_fisher",
     "kfac_direction",
     "kronecker_factors",
+    "linear_attention_chunked",
+    "linear_attention_parallel",
+    "linear_attention_recurrent",
     "natural_gradient_direction",
     "newton_direction",
     "path_norm",
@@ -41,7 +63,12 @@ __all__ = [
     "per_example_jacobians",
     "saddle_free_newton_direction",
     "sam_perturbation",
+    "scaled_dot_product_attention",
     "sgd_step",
     "sgd_update",
+    "sinusoidal_positional_encoding",
+    "softmax",
+    "wkv_parallel",
+    "wkv_recurrent",
     "woodfisher_inverse",
 ]
