@@ -241,3 +241,12 @@ def test_closures_are_required_and_validated() -> None:
         WoodFisher([w], damping=0.0)
     with pytest.raises(ValueError, match="outputs"):
         NaturalGradient([w]).step(lambda: w**2)
+
+
+def test_sherman_morrison_identity_behind_the_recursion() -> None:
+    gen = torch.Generator().manual_seed(7)
+    A = torch.randn(5, 5, generator=gen, dtype=DT) + 5 * torch.eye(5, dtype=DT)
+    u, v = torch.randn(5, generator=gen, dtype=DT), torch.randn(5, generator=gen, dtype=DT)
+    Ai = torch.linalg.inv(A)
+    sm = Ai - torch.outer(Ai @ u, v @ Ai) / (1 + v @ Ai @ u)
+    torch.testing.assert_close(sm, torch.linalg.inv(A + torch.outer(u, v)), rtol=1e-10, atol=1e-12)
