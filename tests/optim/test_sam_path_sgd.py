@@ -223,3 +223,28 @@ def _split(flat: torch.Tensor, model: torch.nn.Module) -> list[torch.Tensor]:
         out.append(flat[i : i + p.numel()].view_as(p))
         i += p.numel()
     return out
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_sam_and_path_sgd_on_cuda_match_cpu() -> None:
+    model, X, y = problem(5)
+    for make in (
+        lambda m: SAM(m.parameters(), torch.optim.SGD, rho=0.1, lr=0.05),
+        lambda m: PathSGD(m, lr=0.05),
+    ):
+        results = []
+        for device in ("cpu", "cuda"):
+            net = copy.deepcopy(model).to(device)
+            Xd, yd = X.to(device), y.to(device)
+            opt = make(net)
+
+            def closure(net=net, Xd=Xd, yd=yd, opt=opt):
+                opt.zero_grad()
+                loss = ((net(Xd) - yd) ** 2).mean()
+                loss.backward()
+                return loss
+
+            for _ in range(3):
+                opt.step(closure)
+            results.append(torch.cat([p.detach().cpu().reshape(-1) for p in net.parameters()]))
+        torch.testing.assert_close(results[1], results[0], rtol=1e-9, atol=1e-12)
