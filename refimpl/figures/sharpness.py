@@ -88,7 +88,7 @@ def sam_sharpness() -> Figure:
         xlabel=r"rescaling $\alpha$: $(\alpha W_1, \alpha b_1, W_2/\alpha)$",
         ylabel=r"$\lambda_{\max}(\nabla^2 L)$",
     )
-    ax_alpha.set_title(f"rescaled solutions (GD loss {losses[0]:.4f} for all α)", fontsize=10)
+    ax_alpha.set_title(f"rescaled: same function, loss {losses[0]:.4f}", fontsize=10)
     ax_alpha.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -241,3 +241,34 @@ def test_closures_are_required_and_validated() -> None:
         WoodFisher([w], damping=0.0)
     with pytest.raises(ValueError, match="outputs"):
         NaturalGradient([w]).step(lambda: w**2)
+
+
+def test_sherman_morrison_identity_behind_the_recursion() -> None:
+    gen = torch.Generator().manual_seed(7)
+    A = torch.randn(5, 5, generator=gen, dtype=DT) + 5 * torch.eye(5, dtype=DT)
+    u, v = torch.randn(5, generator=gen, dtype=DT), torch.randn(5, generator=gen, dtype=DT)
+    Ai = torch.linalg.inv(A)
+    sm = Ai - torch.outer(Ai @ u, v @ Ai) / (1 + v @ Ai @ u)
+    torch.testing.assert_close(sm, torch.linalg.inv(A + torch.outer(u, v)), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("name", ["model", "empirical", "kfac", "woodfisher"])
+def test_fisher_optimizers_on_cuda_match_cpu(name: str) -> None:
+    X, y, W = data(N=16)
+    b = torch.zeros(3, dtype=DT)
+    results = []
+    for device in ("cpu", "cuda"):
+        model = linear(W, b).to(device)
+        Xd, yd = X.to(device), y.to(device)
+        if name == "kfac":
+            opt = KFAC(model, lr=0.5, damping=1e-2)
+        elif name == "woodfisher":
+            opt = WoodFisher(model.parameters(), lr=0.5, damping=1e-2)
+        else:
+            opt = NaturalGradient(model.parameters(), lr=0.5, damping=1e-2, fisher=name)
+        closure = softmax_closure(model, Xd, yd)
+        for _ in range(3):
+            opt.step((lambda c=closure: c()[0]) if name == "woodfisher" else closure)
+        results.append(model.weight.detach().cpu())
+    torch.testing.assert_close(results[1], results[0], rtol=1e-9, atol=1e-12)

@@ -194,3 +194,57 @@ def test_sgd_is_not_invariant_to_node_rescaling() -> None:
 def test_path_sgd_rejects_other_parameters() -> None:
     with pytest.raises(ValueError, match="Linear layers only"):
         PathSGD(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.LayerNorm(2)))
+
+
+def test_sam_gradient_at_the_perturbed_point_matches_finite_differences() -> None:
+    model, X, y = problem(4)
+    opt = SAM(model.parameters(), torch.optim.SGD, rho=0.3, lr=0.1)
+    ((model(X) - y) ** 2).mean().backward()
+    opt.first_step(zero_grad=True)  # now at w + ε̂
+    ((model(X) - y) ** 2).mean().backward()
+    w_eps = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    g = torch.cat([p.grad.reshape(-1) for p in model.parameters()])
+    h = 1e-6
+    for i in (0, 7, 20, len(w_eps) - 1):
+        e = torch.zeros_like(w_eps)
+        e[i] = h
+        fd = (loss_at(model, w_eps + e, X, y) - loss_at(model, w_eps - e, X, y)) / (2 * h)
+        assert g[i].item() == pytest.approx(fd.item(), rel=1e-6, abs=1e-9)
+    start = [s["old_p"] for s in opt.state.values()]
+    opt.second_step()
+    # the base step starts from w, not from w + ε̂
+    for p, w0, gi in zip(model.parameters(), start, _split(g, model), strict=True):
+        torch.testing.assert_close(p.detach(), w0 - 0.1 * gi)
+
+
+def _split(flat: torch.Tensor, model: torch.nn.Module) -> list[torch.Tensor]:
+    out, i = [], 0
+    for p in model.parameters():
+        out.append(flat[i : i + p.numel()].view_as(p))
+        i += p.numel()
+    return out
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_sam_and_path_sgd_on_cuda_match_cpu() -> None:
+    model, X, y = problem(5)
+    for make in (
+        lambda m: SAM(m.parameters(), torch.optim.SGD, rho=0.1, lr=0.05),
+        lambda m: PathSGD(m, lr=0.05),
+    ):
+        results = []
+        for device in ("cpu", "cuda"):
+            net = copy.deepcopy(model).to(device)
+            Xd, yd = X.to(device), y.to(device)
+            opt = make(net)
+
+            def closure(net=net, Xd=Xd, yd=yd, opt=opt):
+                opt.zero_grad()
+                loss = ((net(Xd) - yd) ** 2).mean()
+                loss.backward()
+                return loss
+
+            for _ in range(3):
+                opt.step(closure)
+            results.append(torch.cat([p.detach().cpu().reshape(-1) for p in net.parameters()]))
+        torch.testing.assert_close(results[1], results[0], rtol=1e-9, atol=1e-12)
