@@ -72,6 +72,7 @@ check: setup
 
 bench: setup
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/attention.py
 
 lint: setup
 	$(BIN)/ruff check .
