@@ -5,6 +5,27 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.adadelta import adadelta_step, adadelta_update
+from refimpl.functional.adagrad import adagrad_step, adagrad_update
+from refimpl.functional.adam import adam_step, adam_update
+from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
+from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
 from refimpl.functional.sgd import sgd_step, sgd_update
+from refimpl.functional.slide_adam import slide_adam_step, slide_adam_update
 
-__all__ = ["sgd_step", "sgd_update"]
+__all__ = [
+    "adadelta_step",
+    "adadelta_update",
+    "adagrad_step",
+    "adagrad_update",
+    "adam_step",
+    "adam_update",
+    "ema_momentum_step",
+    "ema_momentum_update",
+    "rmsprop_step",
+    "rmsprop_update",
+    "sgd_step",
+    "sgd_update",
+    "slide_adam_step",
+    "slide_adam_update",
+]
