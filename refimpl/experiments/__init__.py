@@ -5,9 +5,12 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
+    momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
+    optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
 """
 
-from refimpl.experiments import gradient_descent
+from refimpl.experiments import gradient_descent, minibatch, momentum, optimizer_paths
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -27,6 +30,9 @@ __all__ = [
     "contraction_factor",
     "gd_trajectory",
     "gradient_descent",
+    "minibatch",
+    "momentum",
+    "optimizer_paths",
     "optimal_rate",
     "optimal_step_size",
     "stability_sweep",

@@ -1,0 +1,95 @@
+"""The optimizer figures draw exactly their experiments' data, deterministically."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from refimpl.experiments import minibatch as mb  # noqa: E402
+from refimpl.experiments import momentum as mom  # noqa: E402
+from refimpl.experiments import optimizer_paths as op  # noqa: E402
+from refimpl.figures import (  # noqa: E402
+    REGISTRY,
+    adaptive_methods,
+    minibatch,
+    momentum,
+)
+from refimpl.figures.style import SCHEMES  # noqa: E402
+
+FIGURES = ["sgd-minibatch-noise", "momentum-quadratic", "optimizer-paths"]
+
+
+def render(fig_id: str, scheme: str = "light") -> Figure:
+    with mpl.rc_context(SCHEMES[scheme]):
+        return REGISTRY[fig_id].fn()
+
+
+def lines_by_gid(fig: Figure) -> dict[str, mpl.lines.Line2D]:
+    return {ln.get_gid(): ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid()}
+
+
+def test_minibatch_figure_plots_the_measurements() -> None:
+    fig = render("sgd-minibatch-noise", "dark")
+    try:
+        lines = lines_by_gid(fig)
+        noise = mb.minibatch_gradient_noise(minibatch.NOISE_BATCH_SIZES)
+        np.testing.assert_array_equal(
+            lines["sgd-noise-with"].get_ydata(), noise.mse_with_replacement
+        )
+        np.testing.assert_array_equal(
+            lines["sgd-noise-without"].get_ydata(), noise.mse_without_replacement
+        )
+        curves = mb.sgd_batch_size_curves(minibatch.TRAIN_BATCH_SIZES)
+        for b in minibatch.TRAIN_BATCH_SIZES:
+            np.testing.assert_array_equal(lines[f"sgd-curve-{b}"].get_ydata(), curves[b][1])
+        assert fig.axes[0].get_xscale() == fig.axes[0].get_yscale() == "log"
+    finally:
+        plt.close(fig)
+
+
+def test_momentum_figure_plots_the_runs() -> None:
+    fig = render("momentum-quadratic")
+    try:
+        lines = lines_by_gid(fig)
+        paths = mom.momentum_runs(momentum.PATH_KAPPA, momentum.PATH_STEPS, tuned=False)
+        curves = mom.momentum_runs(momentum.CURVE_KAPPA, momentum.CURVE_STEPS)
+        for name in paths:
+            xy = np.column_stack(lines[f"mom-path-{name}"].get_data())
+            np.testing.assert_array_equal(xy, paths[name][0])
+            np.testing.assert_array_equal(lines[f"mom-curve-{name}"].get_ydata(), curves[name][1])
+    finally:
+        plt.close(fig)
+
+
+def test_optimizer_paths_figure_plots_every_method_on_every_problem() -> None:
+    fig = render("optimizer-paths", "dark")
+    try:
+        lines = lines_by_gid(fig)
+        for problem in op.PROBLEMS:
+            for method, path in op.paths_on(problem).items():
+                xy = np.column_stack(lines[f"path-{problem}-{method}"].get_data())
+                np.testing.assert_array_equal(xy, path)
+        assert len(adaptive_methods.COLORS) == len(op.METHODS)
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("fig_id", FIGURES)
+def test_deterministic_svg(fig_id: str) -> None:
+    outputs = []
+    for _ in range(2):
+        with mpl.rc_context(SCHEMES["light"]):
+            fig = REGISTRY[fig_id].fn()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+            plt.close(fig)
+        outputs.append(buf.getvalue())
+    assert outputs[0] == outputs[1]
