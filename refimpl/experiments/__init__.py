@@ -32,9 +32,9 @@ __all__ = [
     "gradient_descent",
     "minibatch",
     "momentum",
-    "optimizer_paths",
     "optimal_rate",
     "optimal_step_size",
+    "optimizer_paths",
     "stability_sweep",
     "step_size_trajectories",
 ]
