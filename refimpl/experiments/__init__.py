@@ -4,13 +4,14 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
     minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
     momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
     optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
 """
 
-from refimpl.experiments import gradient_descent, minibatch, momentum, optimizer_paths
+from refimpl.experiments import cliff, gradient_descent, minibatch, momentum, optimizer_paths
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -26,6 +27,7 @@ from refimpl.experiments.gradient_descent import (
 __all__ = [
     "StabilitySweep",
     "Trajectory",
+    "cliff",
     "closed_form_trajectory",
     "contraction_factor",
     "gd_trajectory",

@@ -8,6 +8,7 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 from refimpl.functional.adadelta import adadelta_step, adadelta_update
 from refimpl.functional.adagrad import adagrad_step, adagrad_update
 from refimpl.functional.adam import adam_step, adam_update
+from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
 from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
 from refimpl.functional.sgd import sgd_step, sgd_update
@@ -20,6 +21,8 @@ __all__ = [
     "adagrad_update",
     "adam_step",
     "adam_update",
+    "clip_by_norm",
+    "clip_grad_norm_",
     "ema_momentum_step",
     "ema_momentum_update",
     "rmsprop_step",
@@ -28,4 +31,5 @@ __all__ = [
     "sgd_update",
     "slide_adam_step",
     "slide_adam_update",
+    "total_norm",
 ]

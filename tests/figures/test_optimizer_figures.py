@@ -24,7 +24,7 @@ from refimpl.figures import (  # noqa: E402
 )
 from refimpl.figures.style import SCHEMES  # noqa: E402
 
-FIGURES = ["sgd-minibatch-noise", "momentum-quadratic", "optimizer-paths"]
+FIGURES = ["sgd-minibatch-noise", "momentum-quadratic", "optimizer-paths", "cliff-clipping"]
 
 
 def render(fig_id: str, scheme: str = "light") -> Figure:
@@ -93,3 +93,22 @@ def test_deterministic_svg(fig_id: str) -> None:
             plt.close(fig)
         outputs.append(buf.getvalue())
     assert outputs[0] == outputs[1]
+
+
+def test_cliff_figure_plots_the_runs() -> None:
+    from refimpl.experiments import cliff
+    from refimpl.figures import clipping
+
+    fig = render("cliff-clipping", "dark")
+    try:
+        lines = lines_by_gid(fig)
+        plain, clipped = clipping.cliff_runs()
+        xy = np.column_stack(lines["cliff-clipped"].get_data())
+        np.testing.assert_array_equal(xy, clipped.path)
+        drawn = np.column_stack(lines["cliff-plain"].get_data())
+        np.testing.assert_array_equal(drawn, plain.path[: len(drawn)])
+        _, E, g = cliff.cliff_slice()
+        np.testing.assert_array_equal(lines["cliff-slice-error"].get_ydata(), E)
+        np.testing.assert_array_equal(lines["cliff-slice-grad"].get_ydata(), np.abs(g))
+    finally:
+        plt.close(fig)
