@@ -9,9 +9,17 @@ Modules:
     minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
     momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
     optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
+    schedules: learning-rate schedules, and early stopping on an over-parametrised fit.
 """
 
-from refimpl.experiments import cliff, gradient_descent, minibatch, momentum, optimizer_paths
+from refimpl.experiments import (
+    cliff,
+    gradient_descent,
+    minibatch,
+    momentum,
+    optimizer_paths,
+    schedules,
+)
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -37,6 +45,7 @@ __all__ = [
     "optimal_rate",
     "optimal_step_size",
     "optimizer_paths",
+    "schedules",
     "stability_sweep",
     "step_size_trajectories",
 ]

@@ -11,6 +11,13 @@ from refimpl.functional.adam import adam_step, adam_update
 from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
 from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
+from refimpl.functional.schedules import (
+    cosine_lr,
+    exponential_lr,
+    linear_lr,
+    step_lr,
+    warmup_cosine_lr,
+)
 from refimpl.functional.sgd import sgd_step, sgd_update
 from refimpl.functional.slide_adam import slide_adam_step, slide_adam_update
 
@@ -23,13 +30,18 @@ __all__ = [
     "adam_update",
     "clip_by_norm",
     "clip_grad_norm_",
+    "cosine_lr",
     "ema_momentum_step",
     "ema_momentum_update",
+    "exponential_lr",
+    "linear_lr",
     "rmsprop_step",
     "rmsprop_update",
     "sgd_step",
     "sgd_update",
     "slide_adam_step",
     "slide_adam_update",
+    "step_lr",
     "total_norm",
+    "warmup_cosine_lr",
 ]

@@ -8,7 +8,15 @@ from refimpl.optim.adadelta import Adadelta
 from refimpl.optim.adagrad import Adagrad
 from refimpl.optim.adam import Adam
 from refimpl.optim.adamw import AdamW
+from refimpl.optim.early_stopping import EarlyStopping
 from refimpl.optim.ema_momentum import EMAMomentum
+from refimpl.optim.lr_scheduler import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LinearLR,
+    StepLR,
+    WarmupCosineLR,
+)
 from refimpl.optim.rmsprop import RMSprop
 from refimpl.optim.sgd import SGD
 from refimpl.optim.slide_adam import SlideAdam, SlideRMSprop
@@ -19,8 +27,14 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "CosineAnnealingLR",
     "EMAMomentum",
+    "EarlyStopping",
+    "ExponentialLR",
+    "LinearLR",
     "RMSprop",
     "SlideAdam",
     "SlideRMSprop",
+    "StepLR",
+    "WarmupCosineLR",
 ]

@@ -24,7 +24,7 @@ from refimpl.figures import (  # noqa: E402
 )
 from refimpl.figures.style import SCHEMES  # noqa: E402
 
-FIGURES = ["sgd-minibatch-noise", "momentum-quadratic", "optimizer-paths", "cliff-clipping"]
+FIGURES = ["momentum-quadratic", "schedules-early-stopping"]
 
 
 def render(fig_id: str, scheme: str = "light") -> Figure:
@@ -110,5 +110,20 @@ def test_cliff_figure_plots_the_runs() -> None:
         _, E, g = cliff.cliff_slice()
         np.testing.assert_array_equal(lines["cliff-slice-error"].get_ydata(), E)
         np.testing.assert_array_equal(lines["cliff-slice-grad"].get_ydata(), np.abs(g))
+    finally:
+        plt.close(fig)
+
+
+def test_schedules_figure_plots_the_experiment() -> None:
+    from refimpl.experiments import schedules
+
+    fig = render("schedules-early-stopping")
+    try:
+        lines = lines_by_gid(fig)
+        for i, rates in enumerate(schedules.schedule_curves().values()):
+            np.testing.assert_array_equal(lines[f"lr-{i}"].get_ydata(), rates)
+        run = schedules.early_stopping_run()
+        np.testing.assert_array_equal(lines["es-val"].get_ydata(), run.val)
+        np.testing.assert_array_equal(lines["es-train"].get_xdata(), run.steps)
     finally:
         plt.close(fig)
