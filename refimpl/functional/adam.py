@@ -23,6 +23,7 @@ Reading list: ``kingma2015adam``, ``loshchilov2019adamw``, ``reddi2018amsgrad``.
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 
 from refimpl.functional._utils import scalar
@@ -109,6 +110,7 @@ def adam_step(
     weight_decay: float = 0.0,
     decoupled_weight_decay: bool = False,
     maximize: bool = False,
+    foreach: bool | None = None,
 ) -> None:
     r"""Apply one Adam (or AdamW) step to every tensor of ``params``, in place.
 
@@ -132,8 +134,28 @@ def adam_step(
         weight_decay: $\lambda$.
         decoupled_weight_decay: decay the parameters directly (AdamW) instead of the gradient.
         maximize: ascend instead of descend.
+        foreach: update all tensors at once with ``torch._foreach_*`` kernels (the default,
+            ``None``, does so); ``False`` runs ``adam_update`` one tensor at a time. Both give
+            the same numbers.
     """
     lr = scalar(lr)
+    if foreach is not False and params:
+        _adam_foreach(
+            params,
+            grads,
+            exp_avgs,
+            exp_avg_sqs,
+            max_exp_avg_sqs,
+            state_steps,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=eps,
+            weight_decay=weight_decay,
+            decoupled_weight_decay=decoupled_weight_decay,
+            maximize=maximize,
+        )
+        return
     for i, param in enumerate(params):
         state_steps[i] += 1
         adam_update(
@@ -151,3 +173,47 @@ def adam_step(
             decoupled_weight_decay=decoupled_weight_decay,
             maximize=maximize,
         )
+
+
+def _adam_foreach(
+    params: list[Tensor],
+    grads: list[Tensor],
+    exp_avgs: list[Tensor],
+    exp_avg_sqs: list[Tensor],
+    max_exp_avg_sqs: list[Tensor | None],
+    state_steps: list[Tensor],
+    *,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+    weight_decay: float,
+    decoupled_weight_decay: bool,
+    maximize: bool,
+) -> None:
+    """``adam_update`` on all tensors at once: the same operations, one kernel per list."""
+    g = torch._foreach_neg(grads) if maximize else grads
+    torch._foreach_add_(state_steps, 1)
+    if weight_decay != 0:
+        if decoupled_weight_decay:
+            # θ ← (1 − γλ) θ
+            torch._foreach_mul_(params, 1 - lr * weight_decay)
+        else:
+            # g ← g + λθ
+            g = torch._foreach_add(g, params, alpha=weight_decay)
+    # m_t = β₁ m_{t−1} + (1 − β₁) g;  v_t = β₂ v_{t−1} + (1 − β₂) g²
+    torch._foreach_lerp_(exp_avgs, g, 1 - beta1)
+    torch._foreach_mul_(exp_avg_sqs, beta2)
+    torch._foreach_addcmul_(exp_avg_sqs, g, g, 1 - beta2)
+    steps = [step.item() for step in state_steps]
+    second = exp_avg_sqs
+    if max_exp_avg_sqs and max_exp_avg_sqs[0] is not None:
+        maxima = [m for m in max_exp_avg_sqs if m is not None]
+        torch._foreach_maximum_(maxima, exp_avg_sqs)
+        second = maxima
+    # √v̂_t + ϵ = √v_t / √(1 − β₂ᵗ) + ϵ
+    denom = torch._foreach_sqrt(second)
+    torch._foreach_div_(denom, [(1 - beta2**t) ** 0.5 for t in steps])
+    torch._foreach_add_(denom, eps)
+    # θ_t = θ_{t−1} − γ/(1 − β₁ᵗ) · m_t / (√v̂_t + ϵ)
+    torch._foreach_addcdiv_(params, exp_avgs, denom, [-lr / (1 - beta1**t) for t in steps])

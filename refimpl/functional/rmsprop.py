@@ -24,6 +24,7 @@ Note that torch adds $\epsilon$ *outside* the square root; the slides' form puts
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 
 from refimpl.functional._utils import scalar
@@ -100,6 +101,7 @@ def rmsprop_step(
     weight_decay: float = 0.0,
     momentum: float = 0.0,
     maximize: bool = False,
+    foreach: bool | None = None,
 ) -> None:
     r"""Apply one RMSprop step to every tensor of ``params``, in place.
 
@@ -122,8 +124,27 @@ def rmsprop_step(
         weight_decay: $\lambda$.
         momentum: $\mu$.
         maximize: ascend instead of descend.
+        foreach: update all tensors at once with ``torch._foreach_*`` kernels (the default,
+            ``None``, does so); ``False`` runs ``rmsprop_update`` one tensor at a time. Both
+            give the same numbers.
     """
     lr = scalar(lr)
+    if foreach is not False and params:
+        torch._foreach_add_(state_steps, 1)
+        _rmsprop_foreach(
+            params,
+            grads,
+            square_avgs,
+            grad_avgs,
+            momentum_buffers,
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            maximize=maximize,
+        )
+        return
     for i, param in enumerate(params):
         state_steps[i] += 1
         rmsprop_update(
@@ -139,3 +160,45 @@ def rmsprop_step(
             momentum=momentum,
             maximize=maximize,
         )
+
+
+def _rmsprop_foreach(
+    params: list[Tensor],
+    grads: list[Tensor],
+    square_avgs: list[Tensor],
+    grad_avgs: list[Tensor | None],
+    momentum_buffers: list[Tensor | None],
+    *,
+    lr: float,
+    alpha: float,
+    eps: float,
+    weight_decay: float,
+    momentum: float,
+    maximize: bool,
+) -> None:
+    """``rmsprop_update`` on all tensors at once: the same operations, one kernel per list."""
+    g = torch._foreach_neg(grads) if maximize else grads
+    if weight_decay != 0:
+        # g ← g + λθ
+        g = torch._foreach_add(g, params, alpha=weight_decay)
+    # s_t = α s_{t−1} + (1 − α) g²
+    torch._foreach_mul_(square_avgs, alpha)
+    torch._foreach_addcmul_(square_avgs, g, g, 1 - alpha)
+    if grad_avgs and grad_avgs[0] is not None:
+        averages = [a for a in grad_avgs if a is not None]
+        # ḡ_t = α ḡ_{t−1} + (1 − α) g;  √(s_t − ḡ_t²)
+        torch._foreach_lerp_(averages, g, 1 - alpha)
+        avg = torch._foreach_addcmul(square_avgs, averages, averages, -1)
+        torch._foreach_sqrt_(avg)
+    else:
+        avg = torch._foreach_sqrt(square_avgs)
+    torch._foreach_add_(avg, eps)
+    if momentum_buffers and momentum_buffers[0] is not None:
+        buffers = [b for b in momentum_buffers if b is not None]
+        # b_t = μ b_{t−1} + g / (√s_t + ϵ);  θ_t = θ_{t−1} − γ b_t
+        torch._foreach_mul_(buffers, momentum)
+        torch._foreach_addcdiv_(buffers, g, avg)
+        torch._foreach_add_(params, buffers, alpha=-lr)
+    else:
+        # θ_t = θ_{t−1} − γ g / (√s_t + ϵ)
+        torch._foreach_addcdiv_(params, g, avg, -lr)

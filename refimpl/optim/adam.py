@@ -39,7 +39,8 @@ class Adam(torch.optim.Optimizer):
         eps: $\epsilon$, added outside the root (default ``1e-8``).
         weight_decay: $\lambda$ (default ``0``).
         amsgrad: use the AMSGrad maximum of the second moment (default ``False``).
-        foreach: accepted for compatibility; the result does not depend on it.
+        foreach: update all tensors at once with ``torch._foreach_*`` kernels (``None``, the
+            default, or ``True``) or one at a time (``False``); the result is the same.
         maximize: maximise instead of minimise (default ``False``).
         capturable: accepted for compatibility; the result does not depend on it.
         differentiable: accepted for compatibility; the step runs under ``no_grad``.
@@ -155,5 +156,6 @@ class Adam(torch.optim.Optimizer):
                 weight_decay=group["weight_decay"],
                 decoupled_weight_decay=group["decoupled_weight_decay"],
                 maximize=group["maximize"],
+                foreach=group["foreach"],
             )
         return loss

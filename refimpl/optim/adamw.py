@@ -36,7 +36,8 @@ class AdamW(Adam):
         weight_decay: decoupled decay $\lambda$ (default ``1e-2``).
         amsgrad: use the AMSGrad maximum of the second moment (default ``False``).
         maximize: maximise instead of minimise (default ``False``).
-        foreach: accepted for compatibility; the result does not depend on it.
+        foreach: update all tensors at once with ``torch._foreach_*`` kernels (``None``, the
+            default, or ``True``) or one at a time (``False``); the result is the same.
         capturable: accepted for compatibility; the result does not depend on it.
         differentiable: accepted for compatibility; the step runs under ``no_grad``.
         fused: accepted for compatibility; no fused kernel is used.

@@ -42,7 +42,8 @@ class RMSprop(torch.optim.Optimizer):
         momentum: $\mu$ (default ``0``).
         centered: normalise by an estimate of the variance instead of the second moment.
         capturable: accepted for compatibility; the result does not depend on it.
-        foreach: accepted for compatibility; the result does not depend on it.
+        foreach: update all tensors at once with ``torch._foreach_*`` kernels (``None``, the
+            default, or ``True``) or one at a time (``False``); the result is the same.
         maximize: maximise instead of minimise (default ``False``).
         differentiable: accepted for compatibility; the step runs under ``no_grad``.
     """
@@ -133,5 +134,6 @@ class RMSprop(torch.optim.Optimizer):
                 weight_decay=group["weight_decay"],
                 momentum=group["momentum"],
                 maximize=group["maximize"],
+                foreach=group["foreach"],
             )
         return loss
