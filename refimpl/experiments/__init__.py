@@ -9,6 +9,7 @@ Modules:
     minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
     momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
     optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
+    regularization: L2 against decoupled weight decay in Adam, and Powerpropagation.
     schedules: learning-rate schedules, and early stopping on an over-parametrised fit.
 """
 
@@ -45,6 +46,7 @@ __all__ = [
     "optimal_rate",
     "optimal_step_size",
     "optimizer_paths",
+    "regularization",
     "schedules",
     "stability_sweep",
     "step_size_trajectories",

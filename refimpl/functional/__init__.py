@@ -10,6 +10,7 @@ from refimpl.functional.adagrad import adagrad_step, adagrad_update
 from refimpl.functional.adam import adam_step, adam_update
 from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
+from refimpl.functional.powerprop import powerprop, powerprop_inverse
 from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
 from refimpl.functional.schedules import (
     cosine_lr,
@@ -35,6 +36,8 @@ __all__ = [
     "ema_momentum_update",
     "exponential_lr",
     "linear_lr",
+    "powerprop",
+    "powerprop_inverse",
     "rmsprop_step",
     "rmsprop_update",
     "sgd_step",
