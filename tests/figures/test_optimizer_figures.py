@@ -127,3 +127,19 @@ def test_schedules_figure_plots_the_experiment() -> None:
         np.testing.assert_array_equal(lines["es-train"].get_xdata(), run.steps)
     finally:
         plt.close(fig)
+
+
+def test_regularization_figure_plots_the_experiments() -> None:
+    from refimpl.experiments import regularization as reg
+
+    fig = render("weight-decay-powerprop", "dark")
+    try:
+        lines = lines_by_gid(fig)
+        wd = reg.weight_decay_fixed_points()
+        np.testing.assert_array_equal(lines["wd-adam"].get_ydata(), wd["Adam + L2"])
+        np.testing.assert_array_equal(lines["wd-adamw"].get_ydata(), wd["AdamW"])
+        for alpha, w in reg.powerprop_runs().items():
+            mags = lines[f"pp-mag-{alpha:g}"].get_ydata()
+            np.testing.assert_array_equal(mags, np.sort(np.abs(w))[::-1])
+    finally:
+        plt.close(fig)
