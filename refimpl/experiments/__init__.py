@@ -19,6 +19,7 @@ from refimpl.experiments import (
     minibatch,
     momentum,
     optimizer_paths,
+    regularization,
     schedules,
 )
 from refimpl.experiments.gradient_descent import (

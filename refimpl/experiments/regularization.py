@@ -20,7 +20,7 @@ import functools
 import numpy as np
 import torch
 
-from refimpl.functional.powerprop import powerprop, powerprop_inverse
+from refimpl.functional.powerpropagation import powerprop, powerprop_inverse
 from refimpl.optim import SGD, Adam, AdamW
 
 __all__ = ["powerprop_runs", "pruned_losses", "sparse_regression", "weight_decay_fixed_points"]

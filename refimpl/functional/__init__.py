@@ -10,7 +10,7 @@ from refimpl.functional.adagrad import adagrad_step, adagrad_update
 from refimpl.functional.adam import adam_step, adam_update
 from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
-from refimpl.functional.powerprop import powerprop, powerprop_inverse
+from refimpl.functional.powerpropagation import powerprop, powerprop_inverse
 from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
 from refimpl.functional.schedules import (
     cosine_lr,
