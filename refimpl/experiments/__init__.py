@@ -6,6 +6,7 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 Modules:
     cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    losses: MSE, MAE, cross-entropy and % correct as curves.
     minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
     momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
     optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
@@ -16,6 +17,7 @@ Modules:
 from refimpl.experiments import (
     cliff,
     gradient_descent,
+    losses,
     minibatch,
     momentum,
     optimizer_paths,
@@ -42,6 +44,7 @@ __all__ = [
     "contraction_factor",
     "gd_trajectory",
     "gradient_descent",
+    "losses",
     "minibatch",
     "momentum",
     "optimal_rate",

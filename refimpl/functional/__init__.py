@@ -10,6 +10,7 @@ from refimpl.functional.adagrad import adagrad_step, adagrad_update
 from refimpl.functional.adam import adam_step, adam_update
 from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
+from refimpl.functional.losses import accuracy, cross_entropy, l1_loss, mse_loss
 from refimpl.functional.powerpropagation import powerprop, powerprop_inverse
 from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
 from refimpl.functional.schedules import (
@@ -23,6 +24,7 @@ from refimpl.functional.sgd import sgd_step, sgd_update
 from refimpl.functional.slide_adam import slide_adam_step, slide_adam_update
 
 __all__ = [
+    "accuracy",
     "adadelta_step",
     "adadelta_update",
     "adagrad_step",
@@ -32,10 +34,13 @@ __all__ = [
     "clip_by_norm",
     "clip_grad_norm_",
     "cosine_lr",
+    "cross_entropy",
     "ema_momentum_step",
     "ema_momentum_update",
     "exponential_lr",
+    "l1_loss",
     "linear_lr",
+    "mse_loss",
     "powerprop",
     "powerprop_inverse",
     "rmsprop_step",

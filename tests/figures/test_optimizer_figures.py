@@ -143,3 +143,19 @@ def test_regularization_figure_plots_the_experiments() -> None:
             np.testing.assert_array_equal(mags, np.sort(np.abs(w))[::-1])
     finally:
         plt.close(fig)
+
+
+def test_loss_figure_plots_the_curves() -> None:
+    from refimpl.experiments import losses
+
+    fig = render("loss-functions")
+    try:
+        lines = lines_by_gid(fig)
+        np.testing.assert_array_equal(
+            lines["loss-mae"].get_ydata(), losses.regression_curves()["mae"]
+        )
+        cls = losses.classification_curves()
+        np.testing.assert_array_equal(lines["loss-ce"].get_ydata(), cls["cross_entropy_bits"])
+        np.testing.assert_array_equal(lines["loss-01"].get_ydata(), cls["error"])
+    finally:
+        plt.close(fig)
