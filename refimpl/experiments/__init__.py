@@ -4,12 +4,19 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
     gtrxl: distance of a gated Transformer block from the identity at initialisation.
     linear_attention: FLOPs and memory of softmax attention, linear attention and RWKV.
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    losses: MSE, MAE, cross-entropy and % correct as curves.
+    minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
+    momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
+    optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
+    regularization: L2 against decoupled weight decay in Adam, and Powerpropagation.
+    schedules: learning-rate schedules, and early stopping on an over-parametrised fit.
     natural_gradient: natural gradient against gradient descent under reparametrisation, and
         the Fisher-based optimizers on a small classifier.
     second_order: gradient descent and the Newton family near a saddle point.
@@ -18,11 +25,18 @@ Modules:
 
 from refimpl.experiments import (
     attention,
+    cliff,
     gradient_descent,
     gtrxl,
     linear_attention,
+    losses,
+    minibatch,
+    momentum,
     natural_gradient,
+    optimizer_paths,
+    regularization,
     rims,
+    schedules,
     second_order,
     sharpness,
     transformers_as_gnns,
@@ -72,6 +86,7 @@ __all__ = [
     "attention",
     "attention_costs",
     "classifier_curves",
+    "cliff",
     "closed_form_trajectory",
     "contraction_factor",
     "counted_flops",
@@ -83,10 +98,15 @@ __all__ = [
     "gtrxl",
     "identity_deviation",
     "linear_attention",
+    "losses",
+    "minibatch",
+    "momentum",
     "natural_gradient",
     "optimal_rate",
     "optimal_step_size",
+    "optimizer_paths",
     "positional_similarity",
+    "regularization",
     "reparametrisation_paths",
     "rescaled_sharpness",
     "rims",
@@ -94,6 +114,7 @@ __all__ = [
     "saddle_function",
     "saddle_runs",
     "sam_vs_gd",
+    "schedules",
     "second_order",
     "sharpness",
     "softmax_entropy",

@@ -5,6 +5,9 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.adadelta import adadelta_step, adadelta_update
+from refimpl.functional.adagrad import adagrad_step, adagrad_update
+from refimpl.functional.adam import adam_step, adam_update
 from refimpl.functional.attention import (
     as_additive_mask,
     causal_mask,
@@ -13,6 +16,8 @@ from refimpl.functional.attention import (
     sinusoidal_positional_encoding,
     softmax,
 )
+from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
+from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
 from refimpl.functional.kfac import kfac_direction, kronecker_factors
 from refimpl.functional.linear_attention import (
     elu_feature_map,
@@ -20,6 +25,7 @@ from refimpl.functional.linear_attention import (
     linear_attention_parallel,
     linear_attention_recurrent,
 )
+from refimpl.functional.losses import accuracy, cross_entropy, l1_loss, mse_loss
 from refimpl.functional.natural_gradient import (
     categorical_output_fisher,
     empirical_fisher,
@@ -29,8 +35,17 @@ from refimpl.functional.natural_gradient import (
     per_example_jacobians,
 )
 from refimpl.functional.path_sgd import path_norm, path_sgd_scales
+from refimpl.functional.powerpropagation import powerprop, powerprop_inverse
+from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
 from refimpl.functional.rwkv import wkv_parallel, wkv_recurrent
 from refimpl.functional.sam import sam_perturbation
+from refimpl.functional.schedules import (
+    cosine_lr,
+    exponential_lr,
+    linear_lr,
+    step_lr,
+    warmup_cosine_lr,
+)
 from refimpl.functional.second_order import (
     damped_newton_direction,
     flat_gradient_and_hessian,
@@ -38,36 +53,63 @@ from refimpl.functional.second_order import (
     saddle_free_newton_direction,
 )
 from refimpl.functional.sgd import sgd_step, sgd_update
+from refimpl.functional.slide_adam import slide_adam_step, slide_adam_update
 from refimpl.functional.woodfisher import woodfisher_inverse
 
 __all__ = [
+    "accuracy",
+    "adadelta_step",
+    "adadelta_update",
+    "adagrad_step",
+    "adagrad_update",
+    "adam_step",
+    "adam_update",
     "as_additive_mask",
     "categorical_output_fisher",
     "causal_mask",
+    "clip_by_norm",
+    "clip_grad_norm_",
+    "cosine_lr",
+    "cross_entropy",
     "damped_newton_direction",
     "edge_softmax_attention",
     "elu_feature_map",
+    "ema_momentum_step",
+    "ema_momentum_update",
     "empirical_fisher",
+    "exponential_lr",
     "fisher_from_jacobians",
     "flat_gradient_and_hessian",
     "gaussian_output_fisher",
     "kfac_direction",
     "kronecker_factors",
+    "l1_loss",
     "linear_attention_chunked",
     "linear_attention_parallel",
     "linear_attention_recurrent",
+    "linear_lr",
+    "mse_loss",
     "natural_gradient_direction",
     "newton_direction",
     "path_norm",
     "path_sgd_scales",
     "per_example_jacobians",
+    "powerprop",
+    "powerprop_inverse",
+    "rmsprop_step",
+    "rmsprop_update",
     "saddle_free_newton_direction",
     "sam_perturbation",
     "scaled_dot_product_attention",
     "sgd_step",
     "sgd_update",
     "sinusoidal_positional_encoding",
+    "slide_adam_step",
+    "slide_adam_update",
     "softmax",
+    "step_lr",
+    "total_norm",
+    "warmup_cosine_lr",
     "wkv_parallel",
     "wkv_recurrent",
     "woodfisher_inverse",

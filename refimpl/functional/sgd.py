@@ -23,6 +23,7 @@ from the second step on. Reading list: ``goodfellow2016`` (sections 4.3 and 8.3)
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 
 __all__ = ["sgd_step", "sgd_update"]
@@ -90,6 +91,7 @@ def sgd_step(
     weight_decay: float | Tensor = 0.0,
     nesterov: bool = False,
     maximize: bool = False,
+    foreach: bool | None = None,
 ) -> None:
     r"""Apply one SGD step to every tensor of ``params``, in place.
 
@@ -115,6 +117,9 @@ def sgd_step(
             whose gradient $\lambda\theta$ is added to the loss gradient.
         nesterov: use Nesterov momentum, $d = g + \mu b$ (requires $\mu > 0$, $\tau = 0$).
         maximize: ascend instead of descend, i.e. use $-\nabla L$.
+        foreach: update all tensors at once with ``torch._foreach_*`` kernels (the default,
+            ``None``, does so); ``False`` runs ``sgd_update`` one tensor at a time. Both give
+            the same numbers.
 
     Raises:
         ValueError: if ``grads`` or ``momentum_buffers`` do not have one entry per parameter.
@@ -136,6 +141,19 @@ def sgd_step(
         )
     if isinstance(lr, Tensor) and lr.dim() != 0:
         lr = lr.squeeze()  # a one-element tensor becomes a scalar tensor
+    if foreach is not False and params:
+        _sgd_foreach(
+            params,
+            grads,
+            momentum_buffers,
+            lr=float(lr),
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=float(weight_decay),
+            nesterov=nesterov,
+            maximize=maximize,
+        )
+        return
     for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
         momentum_buffers[i] = sgd_update(
             param,
@@ -148,3 +166,38 @@ def sgd_step(
             nesterov=nesterov,
             maximize=maximize,
         )
+
+
+def _sgd_foreach(
+    params: list[Tensor],
+    grads: list[Tensor],
+    momentum_buffers: list[Tensor | None],
+    *,
+    lr: float,
+    momentum: float,
+    dampening: float,
+    weight_decay: float,
+    nesterov: bool,
+    maximize: bool,
+) -> None:
+    """``sgd_update`` on all tensors at once: the same operations, one kernel per list."""
+    g = torch._foreach_neg(grads) if maximize else grads
+    if weight_decay != 0:
+        # g ← g + λθ
+        g = torch._foreach_add(g, params, alpha=weight_decay)
+    if momentum != 0:
+        old = [i for i, b in enumerate(momentum_buffers) if b is not None]
+        if old:
+            # b_t = μ b_{t−1} + (1 − τ) g_t
+            bufs = [momentum_buffers[i] for i in old]
+            torch._foreach_mul_(bufs, momentum)
+            torch._foreach_add_(bufs, [g[i] for i in old], alpha=1 - dampening)
+        for i, b in enumerate(momentum_buffers):
+            if b is None:
+                # b_1 = g_1
+                momentum_buffers[i] = g[i].detach().clone()
+        # d_t = g_t + μ b_t (Nesterov), else d_t = b_t
+        bufs = [b for b in momentum_buffers if b is not None]
+        g = torch._foreach_add(g, bufs, alpha=momentum) if nesterov else bufs
+    # θ_t = θ_{t−1} − γ d_t
+    torch._foreach_add_(params, g, alpha=-lr)

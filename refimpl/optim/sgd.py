@@ -54,8 +54,8 @@ class SGD(torch.optim.Optimizer):
         weight_decay: L2 penalty coefficient $\lambda$ (default ``0``).
         nesterov: use Nesterov momentum (default ``False``); needs $\mu > 0$ and $\tau = 0$.
         maximize: maximise the objective instead of minimising it (default ``False``).
-        foreach: accepted for compatibility with ``torch.optim.SGD``; this implementation always
-            updates one tensor at a time, so it does not change the result.
+        foreach: update all tensors at once with ``torch._foreach_*`` kernels (``None``, the
+            default, or ``True``) or one at a time (``False``); the result is the same.
         differentiable: accepted for compatibility; the step always runs under ``no_grad`` here,
             so differentiating through the update is not supported. The math is unchanged.
         fused: accepted for compatibility; no fused kernel is used. The math is unchanged.
@@ -164,6 +164,7 @@ class SGD(torch.optim.Optimizer):
                 weight_decay=group["weight_decay"],
                 nesterov=group["nesterov"],
                 maximize=group["maximize"],
+                foreach=group["foreach"],
             )
             if uses_momentum:
                 for p, buf in zip(params, buffers, strict=True):
