@@ -5,9 +5,17 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    equilibrium: fixed-point solvers, unrolled vs implicit memory, recurrent-backprop convergence.
 """
 
-from refimpl.experiments import gradient_descent
+from refimpl.experiments import equilibrium, gradient_descent
+from refimpl.experiments.equilibrium import (
+    MemoryCurve,
+    demo_equilibrium_rnn,
+    memory_vs_iterations,
+    rbp_convergence,
+    solver_convergence,
+)
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -21,14 +29,20 @@ from refimpl.experiments.gradient_descent import (
 )
 
 __all__ = [
+    "MemoryCurve",
     "StabilitySweep",
     "Trajectory",
     "closed_form_trajectory",
     "contraction_factor",
+    "demo_equilibrium_rnn",
+    "equilibrium",
     "gd_trajectory",
     "gradient_descent",
+    "memory_vs_iterations",
     "optimal_rate",
     "optimal_step_size",
+    "rbp_convergence",
+    "solver_convergence",
     "stability_sweep",
     "step_size_trajectories",
 ]

@@ -1,3 +1,11 @@
 """Models and layers: ``torch.nn.Module`` subclasses built from primitive tensor ops."""
 
-__all__: list[str] = []
+# equilibrium models
+from refimpl.nn.deq import DEQ
+from refimpl.nn.equilibrium_rnn import EquilibriumRNN
+
+__all__: list[str] = [
+    # equilibrium models
+    "DEQ",
+    "EquilibriumRNN",
+]
