@@ -2,12 +2,14 @@
 
 Modules:
     solvers: plain fixed-point iteration and Anderson acceleration.
+    eqprop: equilibrium propagation on a layered Hopfield-energy network.
     implicit: implicit-function-theorem gradients as a `torch.autograd.Function`.
     almeida_pineda: recurrent backpropagation, the Almeida–Pineda adjoint iteration.
     memory: deterministic count of the bytes autograd saves for backward.
 """
 
 from refimpl.equilibrium.almeida_pineda import adjoint_iteration, recurrent_backprop
+from refimpl.equilibrium.eqprop import EPNetwork
 from refimpl.equilibrium.implicit import (
     ImplicitFixedPoint,
     adjoint_solve,
@@ -23,6 +25,7 @@ from refimpl.equilibrium.solvers import (
 )
 
 __all__ = [
+    "EPNetwork",
     "ImplicitFixedPoint",
     "SolverResult",
     "adjoint_iteration",
