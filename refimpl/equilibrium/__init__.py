@@ -2,6 +2,8 @@
 
 Modules:
     solvers: plain fixed-point iteration and Anderson acceleration.
+    bilevel: meta-learning as bilevel optimisation, unrolled (MAML) and implicit (iMAML).
+    least_control: the least-control principle on a small equilibrium network.
     eqprop: equilibrium propagation on a layered Hopfield-energy network.
     implicit: implicit-function-theorem gradients as a `torch.autograd.Function`.
     almeida_pineda: recurrent backpropagation, the Almeida–Pineda adjoint iteration.
@@ -9,6 +11,12 @@ Modules:
 """
 
 from refimpl.equilibrium.almeida_pineda import adjoint_iteration, recurrent_backprop
+from refimpl.equilibrium.bilevel import (
+    imaml_hypergradient,
+    inner_solution,
+    maml_hypergradient,
+    unrolled_adaptation,
+)
 from refimpl.equilibrium.eqprop import EPNetwork
 from refimpl.equilibrium.implicit import (
     ImplicitFixedPoint,
@@ -16,6 +24,7 @@ from refimpl.equilibrium.implicit import (
     implicit_fixed_point,
     unrolled_fixed_point,
 )
+from refimpl.equilibrium.least_control import LeastControlNetwork
 from refimpl.equilibrium.memory import saved_tensor_bytes
 from refimpl.equilibrium.solvers import (
     SolverResult,
@@ -27,14 +36,19 @@ from refimpl.equilibrium.solvers import (
 __all__ = [
     "EPNetwork",
     "ImplicitFixedPoint",
+    "LeastControlNetwork",
     "SolverResult",
     "adjoint_iteration",
     "adjoint_solve",
     "anderson",
     "fixed_point_iteration",
+    "imaml_hypergradient",
     "implicit_fixed_point",
+    "inner_solution",
+    "maml_hypergradient",
     "recurrent_backprop",
     "relative_residual",
     "saved_tensor_bytes",
+    "unrolled_adaptation",
     "unrolled_fixed_point",
 ]

@@ -42,6 +42,15 @@ class SolverResult:
     iterations: int = 0
 
 
+def _solve_each(A: Tensor, b: Tensor) -> Tensor:
+    """`torch.linalg.solve` for a batch of small systems, one at a time.
+
+    A batched LAPACK call on tiny matrices can be far slower than a loop when CPU threads are
+    oversubscribed; the loop costs a few microseconds per system either way.
+    """
+    return torch.stack([torch.linalg.solve(a, r) for a, r in zip(A, b, strict=True)])
+
+
 def relative_residual(fz: Tensor, z: Tensor) -> float:
     r"""$\max_b \lVert f(z)_b - z_b\rVert / (\lVert f(z)_b\rVert + 10^{-12})$ over the batch."""
     fz, z = fz.detach(), z.detach()
@@ -124,7 +133,7 @@ def anderson(
         kkt = torch.cat([top, torch.cat([ones, gram], 2)], 1)  # (B, p+1, p+1)
         rhs = torch.zeros(B, p + 1, 1, dtype=z0.dtype, device=z0.device)
         rhs[:, 0] = 1.0
-        alpha = torch.linalg.solve(kkt, rhs)[:, 1:]  # (B, p, 1)
+        alpha = _solve_each(kkt, rhs)[:, 1:]  # (B, p, 1)
         # z_{k+1} = beta * sum_i a_i f(z_i) + (1 - beta) * sum_i a_i z_i
         z_next = beta * (alpha.mT @ F)[:, 0] + (1 - beta) * (alpha.mT @ Z)[:, 0]  # (B, n)
         f_next = f(z_next.reshape(shape)).reshape(B, -1)

@@ -6,11 +6,27 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
+    bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
+    least_control: least-control learning against gradient descent on a small network.
     eqprop: the bias of equilibrium propagation's gradient estimate against beta.
     equilibrium: fixed-point solvers, unrolled vs implicit memory, recurrent-backprop convergence.
 """
 
-from refimpl.experiments import eqprop, equilibrium, gradient_descent, hopfield
+from refimpl.experiments import (
+    bilevel,
+    eqprop,
+    equilibrium,
+    gradient_descent,
+    hopfield,
+    least_control,
+)
+from refimpl.experiments.bilevel import (
+    MetaRun,
+    meta_learning_curves,
+    sinusoid_features,
+    sinusoid_task,
+    unrolled_vs_implicit,
+)
 from refimpl.experiments.eqprop import ep_error_vs_beta
 from refimpl.experiments.equilibrium import (
     MemoryCurve,
@@ -31,12 +47,15 @@ from refimpl.experiments.gradient_descent import (
     step_size_trajectories,
 )
 from refimpl.experiments.hopfield import BinaryRecall, binary_recall, continuous_dynamics
+from refimpl.experiments.least_control import free_loss, lcp_problem, lcp_training
 
 __all__ = [
     "BinaryRecall",
     "MemoryCurve",
+    "MetaRun",
     "StabilitySweep",
     "Trajectory",
+    "bilevel",
     "binary_recall",
     "closed_form_trajectory",
     "continuous_dynamics",
@@ -45,14 +64,22 @@ __all__ = [
     "ep_error_vs_beta",
     "eqprop",
     "equilibrium",
+    "free_loss",
     "gd_trajectory",
     "gradient_descent",
     "hopfield",
+    "lcp_problem",
+    "lcp_training",
+    "least_control",
     "memory_vs_iterations",
+    "meta_learning_curves",
     "optimal_rate",
     "optimal_step_size",
     "rbp_convergence",
+    "sinusoid_features",
+    "sinusoid_task",
     "solver_convergence",
     "stability_sweep",
     "step_size_trajectories",
+    "unrolled_vs_implicit",
 ]

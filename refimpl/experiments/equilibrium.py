@@ -18,7 +18,6 @@ from refimpl.equilibrium import (
     anderson,
     fixed_point_iteration,
     implicit_fixed_point,
-    recurrent_backprop,
     saved_tensor_bytes,
     unrolled_fixed_point,
 )
@@ -120,7 +119,9 @@ def memory_vs_iterations(
 def rbp_convergence(rhos: tuple[float, ...] = (0.5, 0.9, 0.99), max_iter: int = 400) -> dict:
     """Recurrent backprop: relative error of the gradient after $k$ adjoint steps.
 
-    The reference is the exact implicit gradient (dense adjoint solve).
+    The reference is the exact implicit gradient (dense adjoint solve). The loop is the
+    iteration of `refimpl.equilibrium.adjoint_iteration`, with the parameter gradient read out
+    after every step.
 
     Returns:
         `{rho: (errors, predicted)}`: the error after each step, and the contraction factor of
@@ -137,15 +138,19 @@ def rbp_convergence(rhos: tuple[float, ...] = (0.5, 0.9, 0.99), max_iter: int = 
         exact = torch.cat([g.flatten() for g in exact])
         z_star = z.detach()
         grad_z = z_star - target
-        errors = []
-        for k in range(1, max_iter + 1):
-            grads, _ = recurrent_backprop(
-                model.cell, z_star, x, params, grad_z, tol=0.0, max_iter=k
-            )
-            g = torch.cat([g.flatten() for g in grads])
-            errors.append(float((g - exact).norm() / exact.norm()))
-            if errors[-1] < 1e-13:
-                break
+        with torch.enable_grad():
+            zz = z_star.requires_grad_()
+            fz = model.cell(zz, x)
+            delta, errors = grad_z, []
+            for _ in range(max_iter):
+                # delta_{k+1} = J^T delta_k + dl/dz*, then dl/dtheta ~ delta^T df/dtheta
+                delta = torch.autograd.grad(fz, zz, delta, retain_graph=True)[0] + grad_z
+                grads = torch.autograd.grad(fz, params, delta, retain_graph=True)
+                g = torch.cat([g.flatten() for g in grads])
+                errors.append(float((g - exact).norm() / exact.norm()))
+                if errors[-1] < 1e-13:
+                    break
+        z_star = z_star.detach()
         # J = diag(1 - phi*^2) W at the fixed point
         J = (1 - z_star[0] ** 2)[:, None] * model.weight_hh.detach()
         radius = float(torch.linalg.eigvals(J).abs().max())
