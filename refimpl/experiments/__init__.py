@@ -6,6 +6,7 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
+    continual: forgetting with and without EWC, tug-of-war, ray interference.
     bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
     least_control: least-control learning against gradient descent on a small network.
     eqprop: the bias of equilibrium propagation's gradient estimate against beta.
@@ -14,6 +15,7 @@ Modules:
 
 from refimpl.experiments import (
     bilevel,
+    continual,
     eqprop,
     equilibrium,
     gradient_descent,
@@ -26,6 +28,12 @@ from refimpl.experiments.bilevel import (
     sinusoid_features,
     sinusoid_task,
     unrolled_vs_implicit,
+)
+from refimpl.experiments.continual import (
+    forgetting_curves,
+    make_task,
+    ray_interference,
+    tug_of_war,
 )
 from refimpl.experiments.eqprop import ep_error_vs_beta
 from refimpl.experiments.equilibrium import (
@@ -58,12 +66,14 @@ __all__ = [
     "bilevel",
     "binary_recall",
     "closed_form_trajectory",
+    "continual",
     "continuous_dynamics",
     "contraction_factor",
     "demo_equilibrium_rnn",
     "ep_error_vs_beta",
     "eqprop",
     "equilibrium",
+    "forgetting_curves",
     "free_loss",
     "gd_trajectory",
     "gradient_descent",
@@ -71,15 +81,18 @@ __all__ = [
     "lcp_problem",
     "lcp_training",
     "least_control",
+    "make_task",
     "memory_vs_iterations",
     "meta_learning_curves",
     "optimal_rate",
     "optimal_step_size",
+    "ray_interference",
     "rbp_convergence",
     "sinusoid_features",
     "sinusoid_task",
     "solver_convergence",
     "stability_sweep",
     "step_size_trajectories",
+    "tug_of_war",
     "unrolled_vs_implicit",
 ]

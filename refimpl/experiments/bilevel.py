@@ -25,6 +25,7 @@ from refimpl.equilibrium.bilevel import (
     maml_hypergradient,
     unrolled_adaptation,
 )
+from refimpl.experiments._threads import one_thread
 
 __all__ = [
     "MetaRun",
@@ -90,6 +91,7 @@ class MetaRun:
 
 
 @functools.cache
+@one_thread
 def meta_learning_curves(
     meta_iters: int = 120, meta_batch: int = 5, meta_lr: float = 0.1
 ) -> MetaRun:
@@ -126,6 +128,7 @@ def meta_learning_curves(
 
 
 @functools.cache
+@one_thread
 def unrolled_vs_implicit(
     steps: tuple[int, ...] = (1, 2, 5, 10, 20, 50, 100, 150, 200, 300),
 ) -> tuple[np.ndarray, np.ndarray]:

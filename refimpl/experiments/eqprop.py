@@ -13,11 +13,13 @@ import numpy as np
 import torch
 
 from refimpl.equilibrium import EPNetwork
+from refimpl.experiments._threads import one_thread
 
 __all__ = ["ep_error_vs_beta"]
 
 
 @functools.cache
+@one_thread
 def ep_error_vs_beta(
     betas: tuple[float, ...] = tuple(float(b) for b in np.logspace(-4, 0, 9)),
 ) -> dict[str, np.ndarray]:

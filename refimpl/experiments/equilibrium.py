@@ -21,6 +21,7 @@ from refimpl.equilibrium import (
     saved_tensor_bytes,
     unrolled_fixed_point,
 )
+from refimpl.experiments._threads import one_thread
 from refimpl.nn import EquilibriumRNN
 
 __all__ = [
@@ -50,6 +51,7 @@ def demo_equilibrium_rnn(
 
 
 @functools.cache
+@one_thread
 def solver_convergence(rhos: tuple[float, ...] = (0.9, 0.99), m: int = 5) -> dict:
     """Residual histories of plain iteration and Anderson(`m`) for each spectral radius.
 
@@ -86,6 +88,7 @@ class MemoryCurve:
 
 
 @functools.cache
+@one_thread
 def memory_vs_iterations(
     rho: float = 0.9, steps: tuple[int, ...] = tuple(range(5, 201, 5))
 ) -> MemoryCurve:
@@ -116,6 +119,7 @@ def memory_vs_iterations(
 
 
 @functools.cache
+@one_thread
 def rbp_convergence(rhos: tuple[float, ...] = (0.5, 0.9, 0.99), max_iter: int = 400) -> dict:
     """Recurrent backprop: relative error of the gradient after $k$ adjoint steps.
 

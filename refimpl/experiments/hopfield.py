@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from refimpl.experiments._threads import one_thread
 from refimpl.nn import HopfieldNetwork
 
 __all__ = ["BinaryRecall", "binary_recall", "continuous_dynamics"]
@@ -36,6 +37,7 @@ class BinaryRecall:
 
 
 @functools.cache
+@one_thread
 def binary_recall(
     n: int = 100, patterns: int = 8, flip: float = 0.3, sweeps: int = 3, seed: int = 0
 ) -> BinaryRecall:
@@ -63,6 +65,7 @@ def binary_recall(
 
 
 @functools.cache
+@one_thread
 def continuous_dynamics(
     self_coupling: float = 6.0, rotation: float = 10.0, steps: int = 3000, dt: float = 0.01
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:

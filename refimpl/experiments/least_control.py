@@ -15,6 +15,7 @@ import torch
 
 from refimpl.equilibrium.implicit import implicit_fixed_point
 from refimpl.equilibrium.least_control import LeastControlNetwork
+from refimpl.experiments._threads import one_thread
 
 __all__ = ["free_loss", "lcp_problem", "lcp_training"]
 
@@ -48,6 +49,7 @@ def free_loss(net: LeastControlNetwork, x: torch.Tensor, y: torch.Tensor) -> tor
 
 
 @functools.cache
+@one_thread
 def lcp_training(steps: int = 120, lr: float = 0.1) -> dict[str, np.ndarray]:
     """Train once with the least-control rule and once with the exact gradient of the loss.
 
