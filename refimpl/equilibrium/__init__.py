@@ -4,6 +4,8 @@ Modules:
     solvers: plain fixed-point iteration and Anderson acceleration.
     bilevel: meta-learning as bilevel optimisation, unrolled (MAML) and implicit (iMAML).
     least_control: the least-control principle on a small equilibrium network.
+    feedback_alignment: backprop with fixed random feedback weights.
+    target_prop: difference target propagation.
     eqprop: equilibrium propagation on a layered Hopfield-energy network.
     implicit: implicit-function-theorem gradients as a `torch.autograd.Function`.
     almeida_pineda: recurrent backpropagation, the Almeida–Pineda adjoint iteration.
@@ -18,6 +20,7 @@ from refimpl.equilibrium.bilevel import (
     unrolled_adaptation,
 )
 from refimpl.equilibrium.eqprop import EPNetwork
+from refimpl.equilibrium.feedback_alignment import two_layer_updates
 from refimpl.equilibrium.implicit import (
     ImplicitFixedPoint,
     adjoint_solve,
@@ -32,6 +35,7 @@ from refimpl.equilibrium.solvers import (
     fixed_point_iteration,
     relative_residual,
 )
+from refimpl.equilibrium.target_prop import dtp_targets
 
 __all__ = [
     "EPNetwork",
@@ -41,6 +45,7 @@ __all__ = [
     "adjoint_iteration",
     "adjoint_solve",
     "anderson",
+    "dtp_targets",
     "fixed_point_iteration",
     "imaml_hypergradient",
     "implicit_fixed_point",
@@ -49,6 +54,7 @@ __all__ = [
     "recurrent_backprop",
     "relative_residual",
     "saved_tensor_bytes",
+    "two_layer_updates",
     "unrolled_adaptation",
     "unrolled_fixed_point",
 ]

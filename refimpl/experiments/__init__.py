@@ -7,6 +7,7 @@ Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
+    bioplausible: backprop, feedback alignment and difference target propagation compared.
     bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
     least_control: least-control learning against gradient descent on a small network.
     eqprop: the bias of equilibrium propagation's gradient estimate against beta.
@@ -15,6 +16,7 @@ Modules:
 
 from refimpl.experiments import (
     bilevel,
+    bioplausible,
     continual,
     eqprop,
     equilibrium,
@@ -29,6 +31,7 @@ from refimpl.experiments.bilevel import (
     sinusoid_task,
     unrolled_vs_implicit,
 )
+from refimpl.experiments.bioplausible import credit_assignment_comparison, teacher_task
 from refimpl.experiments.continual import (
     forgetting_curves,
     make_task,
@@ -65,10 +68,12 @@ __all__ = [
     "Trajectory",
     "bilevel",
     "binary_recall",
+    "bioplausible",
     "closed_form_trajectory",
     "continual",
     "continuous_dynamics",
     "contraction_factor",
+    "credit_assignment_comparison",
     "demo_equilibrium_rnn",
     "ep_error_vs_beta",
     "eqprop",
@@ -93,6 +98,7 @@ __all__ = [
     "solver_convergence",
     "stability_sweep",
     "step_size_trajectories",
+    "teacher_task",
     "tug_of_war",
     "unrolled_vs_implicit",
 ]
