@@ -31,8 +31,8 @@ def fisher_diagonal(model: nn.Module, x: Tensor) -> dict[str, Tensor]:
         x: inputs at which to average.
 
     Returns:
-        `{name: F}` with each `F` shaped like the parameter, $F_i = \frac1N\sum_n\sum_c
-        p(c\mid x_n)\,(\partial_i\log p(c\mid x_n))^2$.
+        `{name: F}`, each `F` shaped like its parameter:
+        $F_i = \frac1N\sum_n\sum_c p(c\mid x_n)\,(\partial_i\log p(c\mid x_n))^2$.
     """
     names, params = zip(*model.named_parameters(), strict=True)
     fisher = [torch.zeros_like(p) for p in params]
