@@ -11,6 +11,13 @@ Modules:
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
+    continual: forgetting with and without EWC, tug-of-war, ray interference.
+    bioplausible: backprop, feedback alignment and difference target propagation compared.
+    bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
+    least_control: least-control learning against gradient descent on a small network.
+    eqprop: the bias of equilibrium propagation's gradient estimate against beta.
+    equilibrium: fixed-point solvers, unrolled vs implicit memory, recurrent-backprop convergence.
     losses: MSE, MAE, cross-entropy and % correct as curves.
     minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
     momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
@@ -25,9 +32,16 @@ Modules:
 
 from refimpl.experiments import (
     attention,
+    bilevel,
+    bioplausible,
     cliff,
+    continual,
+    eqprop,
+    equilibrium,
     gradient_descent,
     gtrxl,
+    hopfield,
+    least_control,
     linear_attention,
     losses,
     minibatch,
@@ -47,6 +61,23 @@ from refimpl.experiments.attention import (
     softmax_entropy,
     two_offset_copy,
 )
+from refimpl.experiments.bilevel import (
+    MetaRun,
+    meta_learning_curves,
+    sinusoid_features,
+    sinusoid_task,
+    unrolled_vs_implicit,
+)
+from refimpl.experiments.bioplausible import credit_assignment_comparison, teacher_task
+from refimpl.experiments.continual import forgetting_curves, make_task, ray_interference, tug_of_war
+from refimpl.experiments.eqprop import ep_error_vs_beta
+from refimpl.experiments.equilibrium import (
+    MemoryCurve,
+    demo_equilibrium_rnn,
+    memory_vs_iterations,
+    rbp_convergence,
+    solver_convergence,
+)
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -59,6 +90,8 @@ from refimpl.experiments.gradient_descent import (
     step_size_trajectories,
 )
 from refimpl.experiments.gtrxl import identity_deviation
+from refimpl.experiments.hopfield import BinaryRecall, binary_recall, continuous_dynamics
+from refimpl.experiments.least_control import free_loss, lcp_problem, lcp_training
 from refimpl.experiments.linear_attention import attention_costs, counted_flops
 from refimpl.experiments.natural_gradient import (
     LossCurve,
@@ -76,8 +109,11 @@ from refimpl.experiments.transformers_as_gnns import (
 )
 
 __all__ = [
+    "BinaryRecall",
     "HeadsRun",
     "LossCurve",
+    "MemoryCurve",
+    "MetaRun",
     "ReparamPath",
     "SaddleRun",
     "SharpnessRun",
@@ -85,20 +121,39 @@ __all__ = [
     "Trajectory",
     "attention",
     "attention_costs",
+    "bilevel",
+    "binary_recall",
+    "bioplausible",
     "classifier_curves",
     "cliff",
     "closed_form_trajectory",
+    "continual",
+    "continuous_dynamics",
     "contraction_factor",
     "counted_flops",
+    "credit_assignment_comparison",
+    "demo_equilibrium_rnn",
+    "ep_error_vs_beta",
+    "eqprop",
+    "equilibrium",
     "equivariance_errors",
+    "forgetting_curves",
+    "free_loss",
     "gd_trajectory",
     "gradient_descent",
     "graph_attention_weights",
     "graph_edges",
     "gtrxl",
+    "hopfield",
     "identity_deviation",
+    "lcp_problem",
+    "lcp_training",
+    "least_control",
     "linear_attention",
     "losses",
+    "make_task",
+    "memory_vs_iterations",
+    "meta_learning_curves",
     "minibatch",
     "momentum",
     "natural_gradient",
@@ -106,6 +161,8 @@ __all__ = [
     "optimal_step_size",
     "optimizer_paths",
     "positional_similarity",
+    "ray_interference",
+    "rbp_convergence",
     "regularization",
     "reparametrisation_paths",
     "rescaled_sharpness",
@@ -117,9 +174,15 @@ __all__ = [
     "schedules",
     "second_order",
     "sharpness",
+    "sinusoid_features",
+    "sinusoid_task",
     "softmax_entropy",
+    "solver_convergence",
     "stability_sweep",
     "step_size_trajectories",
+    "teacher_task",
     "transformers_as_gnns",
+    "tug_of_war",
     "two_offset_copy",
+    "unrolled_vs_implicit",
 ]
