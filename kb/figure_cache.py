@@ -183,7 +183,14 @@ class FigureCache:
         return removed
 
 
+#: Each worker computes on one thread: the pool already runs one worker per core, and small
+#: matmuls and solves slow down badly when two pools of BLAS/OpenMP threads share two cores.
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _init_worker(project_root: str) -> None:
+    for name in _ONE_THREAD:
+        os.environ[name] = "1"
     # The project being built comes first, whatever else provides a `refimpl` on the path.
     while project_root in sys.path:
         sys.path.remove(project_root)
