@@ -5,6 +5,23 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.recurrent import (
+    chung_gru_cell,
+    deep_transition_cell,
+    graves_lstm_cell,
+    gru_cell,
+    lstm_cell,
+    rnn_cell,
+)
 from refimpl.functional.sgd import sgd_step, sgd_update
 
-__all__ = ["sgd_step", "sgd_update"]
+__all__ = [
+    "chung_gru_cell",
+    "deep_transition_cell",
+    "graves_lstm_cell",
+    "gru_cell",
+    "lstm_cell",
+    "rnn_cell",
+    "sgd_step",
+    "sgd_update",
+]
