@@ -5,9 +5,12 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    gated_memory: the adding problem for the RNN, LSTM and GRU, and the trained LSTM's gates.
+    recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
+    recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
 """
 
-from refimpl.experiments import gradient_descent
+from refimpl.experiments import gated_memory, gradient_descent, recurrent_depth, recurrent_gradients
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -25,10 +28,13 @@ __all__ = [
     "Trajectory",
     "closed_form_trajectory",
     "contraction_factor",
+    "gated_memory",
     "gd_trajectory",
     "gradient_descent",
     "optimal_rate",
     "optimal_step_size",
+    "recurrent_depth",
+    "recurrent_gradients",
     "stability_sweep",
     "step_size_trajectories",
 ]

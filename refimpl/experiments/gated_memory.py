@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from refimpl.experiments._threads import single_thread
 from refimpl.nn import GRU, LSTM, RNN
 
 __all__ = [
@@ -65,9 +66,7 @@ def train_adding(
     cell: str, length: int = 20, hidden: int = 16, steps: int = 450, lr: float = 1e-2, seed: int = 0
 ) -> tuple[np.ndarray, dict[str, Tensor]]:
     """Train one model on fresh adding-problem batches of 64; returns losses and weights."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small matrices: one thread is faster and deterministic
-    try:
+    with single_thread():  # small matrices: one thread is faster and deterministic
         torch.manual_seed(seed)
         model = _Regressor(cell, hidden)
         opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -80,8 +79,6 @@ def train_adding(
             loss.backward()
             opt.step()
             losses[step] = loss.item()
-    finally:
-        torch.set_num_threads(threads)
     losses.setflags(write=False)
     return losses, {k: v.detach().clone() for k, v in model.state_dict().items()}
 

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from refimpl.experiments._threads import single_thread
 from refimpl.nn import RNN, DeepTransitionRNN
 
 __all__ = ["DEPTH_MODELS", "build_depth_model", "input_sensitivity"]
@@ -46,6 +47,7 @@ def _final_state(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 @functools.cache
+@single_thread()
 def input_sensitivity(
     steps: int = 30, hidden_size: int = 32, batch: int = 16, seeds: int = 3
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
