@@ -8,9 +8,16 @@ Modules:
     gated_memory: the adding problem for the RNN, LSTM and GRU, and the trained LSTM's gates.
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
     recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
+    ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
 """
 
-from refimpl.experiments import gated_memory, gradient_descent, recurrent_depth, recurrent_gradients
+from refimpl.experiments import (
+    gated_memory,
+    gradient_descent,
+    recurrent_depth,
+    recurrent_gradients,
+    ssm_lru,
+)
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -35,6 +42,7 @@ __all__ = [
     "optimal_step_size",
     "recurrent_depth",
     "recurrent_gradients",
+    "ssm_lru",
     "stability_sweep",
     "step_size_trajectories",
 ]

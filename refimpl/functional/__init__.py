@@ -6,6 +6,7 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 """
 
 from refimpl.functional.bptt import elman_bptt, elman_states
+from refimpl.functional.lru import associative_scan, lru_gamma, lru_lambda, sequential_scan
 from refimpl.functional.recurrent import (
     chung_gru_cell,
     deep_transition_cell,
@@ -22,23 +23,39 @@ from refimpl.functional.recurrent_init import (
 )
 from refimpl.functional.rtrl import rtrl_gradients
 from refimpl.functional.sgd import sgd_step, sgd_update
+from refimpl.functional.ssm import (
+    causal_convolution,
+    discretize,
+    discretize_diagonal,
+    ssm_kernel,
+    ssm_recurrence,
+)
 from refimpl.functional.vanishing import vanishing_gradient_regularizer
 
 __all__ = [
+    "associative_scan",
+    "causal_convolution",
     "chung_gru_cell",
     "deep_transition_cell",
+    "discretize",
+    "discretize_diagonal",
     "elman_bptt",
     "elman_states",
     "graves_lstm_cell",
     "gru_cell",
+    "lru_gamma",
+    "lru_lambda",
     "lstm_cell",
     "random_orthogonal",
     "random_unitary",
     "rnn_cell",
     "rtrl_gradients",
+    "sequential_scan",
     "sgd_step",
     "sgd_update",
     "spectral_radius",
+    "ssm_kernel",
+    "ssm_recurrence",
     "vanishing_gradient_regularizer",
     "with_spectral_radius",
 ]

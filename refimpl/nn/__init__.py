@@ -2,7 +2,18 @@
 
 from refimpl.nn.deep_rnn import DeepTransitionRNN
 from refimpl.nn.gru import GRU, ChungGRU
+from refimpl.nn.lru import LRU
 from refimpl.nn.lstm import LSTM, GravesLSTM
 from refimpl.nn.rnn import RNN
+from refimpl.nn.s4d import S4D
 
-__all__: list[str] = ["GRU", "LSTM", "RNN", "ChungGRU", "DeepTransitionRNN", "GravesLSTM"]
+__all__: list[str] = [
+    "GRU",
+    "LRU",
+    "LSTM",
+    "RNN",
+    "S4D",
+    "ChungGRU",
+    "DeepTransitionRNN",
+    "GravesLSTM",
+]
