@@ -6,7 +6,13 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 """
 
 from refimpl.functional.bptt import elman_bptt, elman_states
-from refimpl.functional.lru import associative_scan, lru_gamma, lru_lambda, sequential_scan
+from refimpl.functional.lru import (
+    associative_scan,
+    chunked_scan,
+    lru_gamma,
+    lru_lambda,
+    sequential_scan,
+)
 from refimpl.functional.recurrent import (
     chung_gru_cell,
     deep_transition_cell,
@@ -36,6 +42,7 @@ __all__ = [
     "associative_scan",
     "causal_convolution",
     "chung_gru_cell",
+    "chunked_scan",
     "deep_transition_cell",
     "discretize",
     "discretize_diagonal",

@@ -17,10 +17,12 @@ $O(\log L)$ parallel steps. Reading list: ``orvieto2023lru``, ``blelloch1990pref
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import Tensor
 
-__all__ = ["associative_scan", "lru_gamma", "lru_lambda", "sequential_scan"]
+__all__ = ["associative_scan", "chunked_scan", "lru_gamma", "lru_lambda", "sequential_scan"]
 
 
 # --8<-- [start:lambda]
@@ -67,3 +69,42 @@ def associative_scan(a: Tensor, b: Tensor) -> Tensor:
 
 
 # --8<-- [end:scan]
+
+
+# --8<-- [start:chunked]
+def chunked_scan(a: Tensor, b: Tensor, chunk: int | None = None) -> Tensor:
+    r"""The same recurrence in about $2\sqrt{L}$ sequential steps: scan inside chunks, then across.
+
+    The sequence is cut into $n$ chunks of $c$ steps ($c = \lceil\sqrt L\rceil$ by default).
+    (1) All chunks run their local recurrence from a zero state at once, keeping the local state
+    $\hat x$ and the running product $p$ of the $a$'s; (2) a loop over the $n$ chunk ends carries
+    the true state $s$ into each chunk; (3) $x = \hat x + p\,s$ fixes every position up. The
+    work is $O(L)$, as for the loop, but only $c + n$ steps are sequential, each acting on a
+    whole column of chunks.
+    """
+    L = a.shape[0]
+    c = chunk or max(1, math.isqrt(L - 1) + 1)
+    pad = (-L) % c
+    if pad:  # identity elements (a, b) = (1, 0) at the end
+        a = torch.cat([a, torch.ones_like(a[:1]).expand(pad, *a.shape[1:])])
+        b = torch.cat([b, torch.zeros_like(b[:1]).expand(pad, *b.shape[1:])])
+    n = a.shape[0] // c
+    a_c = a.reshape(n, c, *a.shape[1:]).transpose(0, 1)  # (c, n, ...)
+    b_c = b.reshape(n, c, *b.shape[1:]).transpose(0, 1)  # (c, n, ...)
+    local, prod = torch.zeros_like(b_c[0]), torch.ones_like(a_c[0])
+    locals_, prods = [], []
+    for j in range(c):  # (1) every chunk at once: x̂_j = a_j x̂_{j-1} + b_j, p_j = a_j p_{j-1}
+        local = a_c[j] * local + b_c[j]
+        prod = a_c[j] * prod
+        locals_.append(local)
+        prods.append(prod)
+    X, P = torch.stack(locals_), torch.stack(prods)  # (c, n, ...)
+    carry, carries = torch.zeros_like(b_c[0, 0]), []
+    for i in range(n):  # (2) the state entering chunk i: s_i = p_last s_{i-1} + x̂_last
+        carries.append(carry)
+        carry = P[-1, i] * carry + X[-1, i]
+    x = X + P * torch.stack(carries)  # (3) (c, n, ...)
+    return x.transpose(0, 1).reshape(n * c, *b.shape[1:])[:L]
+
+
+# --8<-- [end:chunked]

@@ -9,7 +9,8 @@ $\lambda_j = \exp(-\exp(\nu_j) + i\exp(\theta_j))$ (stable for every real $\nu_j
 $\gamma_j$ a learned normalisation initialised to $\sqrt{1 - |\lambda_j|^2}$, complex $B$ and
 $C$. Ring initialisation: $|\lambda|^2$ uniform on $[r_{\min}^2, r_{\max}^2]$ (uniform on the
 ring's area) and phases uniform on $[0, \text{max\_phase}]$. The recurrence is computed by a
-parallel associative scan or by a loop. Reading list: ``orvieto2023lru``.
+loop, a chunked scan or a parallel associative scan (by default the loop on a CPU and the
+parallel scan on an accelerator). Reading list: ``orvieto2023lru``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from refimpl.functional.lru import associative_scan, lru_lambda, sequential_scan
+from refimpl.functional.lru import associative_scan, chunked_scan, lru_lambda, sequential_scan
 
 __all__ = ["LRU"]
+
+_SCANS = {"chunked": chunked_scan, "parallel": associative_scan, "sequential": sequential_scan}
 
 
 class LRU(nn.Module):
@@ -37,7 +40,9 @@ class LRU(nn.Module):
         r_min: smallest initial $|\lambda|$.
         r_max: largest initial $|\lambda|$.
         max_phase: largest initial phase of $\lambda$.
-        scan: `"parallel"` (associative scan) or `"sequential"` (a loop over time).
+        scan: `"auto"` (default: the loop on a CPU, the parallel scan on an accelerator),
+            `"sequential"` (a loop over time), `"chunked"` (about $2\sqrt{L}$ sequential
+            steps) or `"parallel"` (the log-depth associative scan).
         device: where to create the parameters.
         dtype: their real dtype.
     """
@@ -49,13 +54,13 @@ class LRU(nn.Module):
         r_min: float = 0.0,
         r_max: float = 1.0,
         max_phase: float = 2 * math.pi,
-        scan: str = "parallel",
+        scan: str = "auto",
         device: torch.device | str | None = None,
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
-        if scan not in ("parallel", "sequential"):
-            raise ValueError("scan must be 'parallel' or 'sequential'")
+        if scan not in (*_SCANS, "auto"):
+            raise ValueError(f"scan must be 'auto' or one of {sorted(_SCANS)}")
         f: dict[str, Any] = {"device": device, "dtype": dtype}
         H, N = d_model, d_state
         self.scan = scan
@@ -84,7 +89,10 @@ class LRU(nn.Module):
         B_norm = torch.complex(self.B_re, self.B_im) * torch.exp(self.gamma_log).unsqueeze(-1)
         Bu = u.transpose(0, 1).to(B_norm.dtype) @ B_norm.T  # (L, B, N): γ ⊙ B u_k
         a = lam.expand_as(Bu)  # (L, B, N)
-        return associative_scan(a, Bu) if self.scan == "parallel" else sequential_scan(a, Bu)
+        scan = self.scan
+        if scan == "auto":
+            scan = "sequential" if Bu.device.type == "cpu" else "parallel"
+        return _SCANS[scan](a, Bu)
 
     def forward(self, u: Tensor) -> Tensor:
         """$y_k = \\mathrm{Re}(C x_k) + D \\odot u_k$ for `u` of shape `(B, L, H)`."""

@@ -17,6 +17,7 @@ from scipy import signal
 from refimpl.functional import (
     associative_scan,
     causal_convolution,
+    chunked_scan,
     discretize,
     discretize_diagonal,
     lru_gamma,
@@ -83,7 +84,7 @@ def test_output_uses_the_current_state():
     torch.testing.assert_close(y[0], C @ B_bar[:, 0], **TOL)
 
 
-@pytest.mark.parametrize("length", [1, 2, 7, 64, 100])
+@pytest.mark.parametrize("length", [1, 2, 7, 64, 100, 101])
 def test_associative_scan_equals_the_loop(length):
     gen = torch.Generator().manual_seed(length)
     shape = (length, 3, 5)
@@ -94,6 +95,8 @@ def test_associative_scan_equals_the_loop(length):
         torch.randn(shape, generator=gen, dtype=F64), torch.randn(shape, generator=gen, dtype=F64)
     )
     torch.testing.assert_close(associative_scan(a, b), sequential_scan(a, b), **TOL)
+    torch.testing.assert_close(chunked_scan(a, b), sequential_scan(a, b), **TOL)
+    torch.testing.assert_close(chunked_scan(a, b, chunk=3), sequential_scan(a, b), **TOL)
     # and the loop against the closed form x_k = Σ_j (Π_{i=j+1..k} a_i) b_j
     k = length - 1
     expected = sum(torch.prod(a[j + 1 : k + 1], dim=0) * b[j] for j in range(length))

@@ -3,7 +3,7 @@
 - `S4D`'s convolutional forward (FFT) equals its recurrent forward for every discretisation,
   and its kernel equals the general `ssm_kernel` of the equivalent block-diagonal real system;
 - `LRU` equals a NumPy loop written from the JAX reference code of Orvieto et al. (2023,
-  appendix A); its parallel and sequential scans agree; the ring initialisation puts |λ| in
+  appendix A); its chunked, parallel and sequential scans agree; the ring initialisation puts |λ| in
   [r_min, r_max] and the phases in [0, max_phase].
 """
 
@@ -58,7 +58,7 @@ def paper_lru_forward(p: dict[str, np.ndarray], u: np.ndarray) -> np.ndarray:
     return np.stack(ys)
 
 
-@pytest.mark.parametrize("scan", ["parallel", "sequential"])
+@pytest.mark.parametrize("scan", ["chunked", "parallel", "sequential"])
 def test_lru_matches_the_papers_forward(scan):
     torch.manual_seed(2)
     layer = LRU(4, 6, r_min=0.5, r_max=0.99, scan=scan).double()

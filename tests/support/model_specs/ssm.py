@@ -19,5 +19,5 @@ SPECS = [
     for method in ("euler", "zoh", "bilinear")
 ] + [
     ModelSpec(id=f"lru-{scan}", build=lambda s=scan: LRU(3, 5, r_min=0.5, scan=s), inputs=sequence)
-    for scan in ("parallel", "sequential")
+    for scan in ("auto", "chunked", "parallel", "sequential")
 ]
