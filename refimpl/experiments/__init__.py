@@ -5,6 +5,7 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    echo_state: memory and forgetting of echo-state reservoirs against the spectral radius.
     gated_memory: the adding problem for the RNN, LSTM and GRU, and the trained LSTM's gates.
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
     recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
@@ -12,6 +13,7 @@ Modules:
 """
 
 from refimpl.experiments import (
+    echo_state,
     gated_memory,
     gradient_descent,
     recurrent_depth,
@@ -35,6 +37,7 @@ __all__ = [
     "Trajectory",
     "closed_form_trajectory",
     "contraction_factor",
+    "echo_state",
     "gated_memory",
     "gd_trajectory",
     "gradient_descent",

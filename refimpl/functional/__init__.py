@@ -6,6 +6,7 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 """
 
 from refimpl.functional.bptt import elman_bptt, elman_states
+from refimpl.functional.esn import esn_states, ridge_readout
 from refimpl.functional.lru import (
     associative_scan,
     chunked_scan,
@@ -48,6 +49,7 @@ __all__ = [
     "discretize_diagonal",
     "elman_bptt",
     "elman_states",
+    "esn_states",
     "graves_lstm_cell",
     "gru_cell",
     "lru_gamma",
@@ -55,6 +57,7 @@ __all__ = [
     "lstm_cell",
     "random_orthogonal",
     "random_unitary",
+    "ridge_readout",
     "rnn_cell",
     "rtrl_gradients",
     "sequential_scan",

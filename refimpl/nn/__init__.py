@@ -1,6 +1,7 @@
 """Models and layers: ``torch.nn.Module`` subclasses built from primitive tensor ops."""
 
 from refimpl.nn.deep_rnn import DeepTransitionRNN
+from refimpl.nn.esn import EchoStateNetwork
 from refimpl.nn.gru import GRU, ChungGRU
 from refimpl.nn.lru import LRU
 from refimpl.nn.lstm import LSTM, GravesLSTM
@@ -15,5 +16,6 @@ __all__: list[str] = [
     "S4D",
     "ChungGRU",
     "DeepTransitionRNN",
+    "EchoStateNetwork",
     "GravesLSTM",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from model_specs.spec import ModelSpec
-from refimpl.nn import GRU, LSTM, RNN, ChungGRU, DeepTransitionRNN, GravesLSTM
+from refimpl.nn import GRU, LSTM, RNN, ChungGRU, DeepTransitionRNN, EchoStateNetwork, GravesLSTM
 
 I, H, T, B = 3, 5, 6, 4
 
@@ -145,5 +145,13 @@ SPECS += [
         id="dt-rnn-relu-batch-first",
         build=lambda: DeepTransitionRNN(I, H, 2, nonlinearity="relu", batch_first=True),
         inputs=sequence(True),
+    ),
+]
+
+SPECS += [
+    ModelSpec(
+        id="echo-state-network",
+        build=lambda: EchoStateNetwork(I, 20, 2, generator=torch.Generator().manual_seed(0)),
+        inputs=sequence(False),
     ),
 ]
