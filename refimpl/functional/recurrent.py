@@ -54,7 +54,7 @@ def rnn_cell(
         $h_t$, shape `(B, H)`.
     """
     # a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
-    a = x_proj + h @ weight_hh.T
+    a = torch.addmm(x_proj, h, weight_hh.T)
     if bias_hh is not None:
         a = a + bias_hh
     # h_t = φ(a)
@@ -86,14 +86,17 @@ def lstm_cell(
     Returns:
         $(h_t, c_t)$.
     """
-    gates = x_proj + h @ weight_hh.T  # (B, 4H)
+    H = c.shape[-1]
+    # a = W_ih x_t + b_ih + W_hh h_{t-1} (+ b_hh): one fused multiply-add
+    gates = torch.addmm(x_proj, h, weight_hh.T)  # (B, 4H), blocks (i, f, g, o)
     if bias_hh is not None:
         gates = gates + bias_hh
-    a_i, a_f, a_g, a_o = gates.chunk(4, dim=-1)  # 4 × (B, H)
-    # i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
-    i, f, g, o = torch.sigmoid(a_i), torch.sigmoid(a_f), torch.tanh(a_g), torch.sigmoid(a_o)
+    # i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)   (σ on all four blocks: one kernel)
+    sig = torch.sigmoid(gates)
+    i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]
+    g = torch.tanh(gates[:, 2 * H : 3 * H])
     # c_t = f ⊙ c_{t-1} + i ⊙ g
-    c = f * c + i * g
+    c = torch.addcmul(f * c, i, g)
     # h_t = o ⊙ tanh(c_t)   (then h_t ← W_hr h_t with a projection)
     h = o * torch.tanh(c)
     if weight_hr is not None:
@@ -161,18 +164,16 @@ def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | Non
     Returns:
         $h_t$, shape `(B, H)`.
     """
-    h_proj = h @ weight_hh.T  # (B, 3H)
-    if bias_hh is not None:
-        h_proj = h_proj + bias_hh
-    x_r, x_z, x_n = x_proj.chunk(3, dim=-1)  # 3 × (B, H)
-    h_r, h_z, h_n = h_proj.chunk(3, dim=-1)  # 3 × (B, H)
+    H = h.shape[-1]
+    # W_hh h_{t-1} + b_hh: one fused multiply-add
+    h_proj = torch.addmm(bias_hh, h, weight_hh.T) if bias_hh is not None else h @ weight_hh.T
     # r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz)
-    r = torch.sigmoid(x_r + h_r)
-    z = torch.sigmoid(x_z + h_z)
+    rz = torch.sigmoid(x_proj[:, : 2 * H] + h_proj[:, : 2 * H])  # (B, 2H)
+    r, z = rz[:, :H], rz[:, H:]
     # n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))   ("reset after" the matrix product)
-    n = torch.tanh(x_n + r * h_n)
+    n = torch.tanh(torch.addcmul(x_proj[:, 2 * H :], r, h_proj[:, 2 * H :]))
     # h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}   (z weights the *old* state)
-    return n + z * (h - n)
+    return torch.lerp(n, h, z)
 
 
 # --8<-- [end:gru]

@@ -26,6 +26,9 @@ class RecurrentBase(nn.Module):
     gates: int = 1
     #: number of state tensors carried from step to step (2 for the LSTM's ``(h, c)``)
     state_tensors: int = 1
+    #: add ``bias_hh`` to the input projection before the loop (not for the GRU, whose
+    #: reset gate multiplies part of it)
+    fold_bias_hh: bool = True
 
     def __init__(
         self,
@@ -100,6 +103,10 @@ class RecurrentBase(nn.Module):
         """The parameter ``{name}_{tag}``, or ``None`` when the layer has no such parameter."""
         return getattr(self, f"{name}_{tag}", None)
 
+    def step_bias(self, tag: str) -> Tensor | None:
+        """``bias_hh`` for the step function, or ``None`` when it was folded into the input."""
+        return None if self.fold_bias_hh else self.param("bias_hh", tag)
+
     def _run_direction(
         self, x: Tensor, state: tuple[Tensor, ...], tag: str, reverse: bool
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
@@ -108,10 +115,14 @@ class RecurrentBase(nn.Module):
         x_proj = x @ w_ih.T  # (T, B, G·H): the input projection of every step at once
         if b_ih is not None:
             x_proj = x_proj + b_ih
+            if self.fold_bias_hh:  # b_hh adds to the same pre-activation: fold it in once
+                x_proj = x_proj + self.param("bias_hh", tag)
+        # unbind once: indexing x_proj[t] in the loop would make the backward pass allocate
+        # and zero-fill a full (T, B, G·H) gradient for every step
+        inputs = x_proj.unbind(0)
         outputs: list[Tensor] = []
-        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
-        for t in steps:
-            state = self.step(x_proj[t], state, tag)
+        for x_t in reversed(inputs) if reverse else inputs:
+            state = self.step(x_t, state, tag)
             outputs.append(state[0])
         if reverse:
             outputs.reverse()

@@ -52,6 +52,7 @@ class GRU(RecurrentBase):
     """
 
     gates = 3
+    fold_bias_hh = False
 
     def __init__(
         self,
@@ -136,8 +137,8 @@ class ChungGRU(nn.Module):
         h = x.new_zeros(x.shape[1], self.hidden_size) if hx is None else hx  # (B, H)
         x_proj = x @ self.weight_x.T  # (T, B, 3H)
         outputs = []
-        for t in range(x.shape[0]):
-            h = chung_gru_cell(x_proj[t], h, self.weight_h)
+        for x_t in x_proj.unbind(0):  # unbind, not x_proj[t]: a cheaper backward
+            h = chung_gru_cell(x_t, h, self.weight_h)
             outputs.append(h)
         out = torch.stack(outputs)  # (T, B, H)
         return (out.transpose(0, 1) if self.batch_first else out), h

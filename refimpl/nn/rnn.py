@@ -88,7 +88,7 @@ class RNN(RecurrentBase):
             x_proj,
             state[0],
             self.param("weight_hh", tag),
-            self.param("bias_hh", tag),
+            self.step_bias(tag),
             self.nonlinearity,
         )
         return (h,)
