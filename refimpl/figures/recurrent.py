@@ -79,7 +79,7 @@ def lstm_gates_adding() -> Figure:
                                         for m in trace.markers])  # fmt: skip
     axes[0].set(ylabel="input $v_t$")
     axes[0].set_title(
-        f"Marked values (orange-red) sum to {trace.target:.3f}; the LSTM says "
+        f"Marked values (highlighted) sum to {trace.target:.3f}; the LSTM says "
         f"{trace.prediction:.3f}",
         fontsize=10,
     )
