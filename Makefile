@@ -73,6 +73,7 @@ check: setup
 bench: setup
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/attention.py
+	$(BIN)/python bench/sequence.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -11,6 +11,11 @@ Modules:
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    echo_state: memory and forgetting of echo-state reservoirs against the spectral radius.
+    gated_memory: the adding problem for the RNN, LSTM and GRU, and the trained LSTM's gates.
+    recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
+    recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
+    ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
     bioplausible: backprop, feedback alignment and difference target propagation compared.
@@ -36,8 +41,10 @@ from refimpl.experiments import (
     bioplausible,
     cliff,
     continual,
+    echo_state,
     eqprop,
     equilibrium,
+    gated_memory,
     gradient_descent,
     gtrxl,
     hopfield,
@@ -48,11 +55,14 @@ from refimpl.experiments import (
     momentum,
     natural_gradient,
     optimizer_paths,
+    recurrent_depth,
+    recurrent_gradients,
     regularization,
     rims,
     schedules,
     second_order,
     sharpness,
+    ssm_lru,
     transformers_as_gnns,
 )
 from refimpl.experiments.attention import (
@@ -133,12 +143,14 @@ __all__ = [
     "counted_flops",
     "credit_assignment_comparison",
     "demo_equilibrium_rnn",
+    "echo_state",
     "ep_error_vs_beta",
     "eqprop",
     "equilibrium",
     "equivariance_errors",
     "forgetting_curves",
     "free_loss",
+    "gated_memory",
     "gd_trajectory",
     "gradient_descent",
     "graph_attention_weights",
@@ -163,6 +175,8 @@ __all__ = [
     "positional_similarity",
     "ray_interference",
     "rbp_convergence",
+    "recurrent_depth",
+    "recurrent_gradients",
     "regularization",
     "reparametrisation_paths",
     "rescaled_sharpness",
@@ -178,6 +192,7 @@ __all__ = [
     "sinusoid_task",
     "softmax_entropy",
     "solver_convergence",
+    "ssm_lru",
     "stability_sweep",
     "step_size_trajectories",
     "teacher_task",

@@ -16,8 +16,10 @@ from refimpl.functional.attention import (
     sinusoidal_positional_encoding,
     softmax,
 )
+from refimpl.functional.bptt import elman_bptt, elman_states
 from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
+from refimpl.functional.esn import esn_states, ridge_readout
 from refimpl.functional.kfac import kfac_direction, kronecker_factors
 from refimpl.functional.linear_attention import (
     elu_feature_map,
@@ -26,6 +28,13 @@ from refimpl.functional.linear_attention import (
     linear_attention_recurrent,
 )
 from refimpl.functional.losses import accuracy, cross_entropy, l1_loss, mse_loss
+from refimpl.functional.lru import (
+    associative_scan,
+    chunked_scan,
+    lru_gamma,
+    lru_lambda,
+    sequential_scan,
+)
 from refimpl.functional.natural_gradient import (
     categorical_output_fisher,
     empirical_fisher,
@@ -36,7 +45,22 @@ from refimpl.functional.natural_gradient import (
 )
 from refimpl.functional.path_sgd import path_norm, path_sgd_scales
 from refimpl.functional.powerpropagation import powerprop, powerprop_inverse
+from refimpl.functional.recurrent import (
+    chung_gru_cell,
+    deep_transition_cell,
+    graves_lstm_cell,
+    gru_cell,
+    lstm_cell,
+    rnn_cell,
+)
+from refimpl.functional.recurrent_init import (
+    random_orthogonal,
+    random_unitary,
+    spectral_radius,
+    with_spectral_radius,
+)
 from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
+from refimpl.functional.rtrl import rtrl_gradients
 from refimpl.functional.rwkv import wkv_parallel, wkv_recurrent
 from refimpl.functional.sam import sam_perturbation
 from refimpl.functional.schedules import (
@@ -54,6 +78,14 @@ from refimpl.functional.second_order import (
 )
 from refimpl.functional.sgd import sgd_step, sgd_update
 from refimpl.functional.slide_adam import slide_adam_step, slide_adam_update
+from refimpl.functional.ssm import (
+    causal_convolution,
+    discretize,
+    discretize_diagonal,
+    ssm_kernel,
+    ssm_recurrence,
+)
+from refimpl.functional.vanishing import vanishing_gradient_regularizer
 from refimpl.functional.woodfisher import woodfisher_inverse
 
 __all__ = [
@@ -65,22 +97,34 @@ __all__ = [
     "adam_step",
     "adam_update",
     "as_additive_mask",
+    "associative_scan",
     "categorical_output_fisher",
+    "causal_convolution",
     "causal_mask",
+    "chung_gru_cell",
+    "chunked_scan",
     "clip_by_norm",
     "clip_grad_norm_",
     "cosine_lr",
     "cross_entropy",
     "damped_newton_direction",
+    "deep_transition_cell",
+    "discretize",
+    "discretize_diagonal",
     "edge_softmax_attention",
+    "elman_bptt",
+    "elman_states",
     "elu_feature_map",
     "ema_momentum_step",
     "ema_momentum_update",
     "empirical_fisher",
+    "esn_states",
     "exponential_lr",
     "fisher_from_jacobians",
     "flat_gradient_and_hessian",
     "gaussian_output_fisher",
+    "graves_lstm_cell",
+    "gru_cell",
     "kfac_direction",
     "kronecker_factors",
     "l1_loss",
@@ -88,6 +132,9 @@ __all__ = [
     "linear_attention_parallel",
     "linear_attention_recurrent",
     "linear_lr",
+    "lru_gamma",
+    "lru_lambda",
+    "lstm_cell",
     "mse_loss",
     "natural_gradient_direction",
     "newton_direction",
@@ -96,20 +143,31 @@ __all__ = [
     "per_example_jacobians",
     "powerprop",
     "powerprop_inverse",
+    "random_orthogonal",
+    "random_unitary",
+    "ridge_readout",
     "rmsprop_step",
     "rmsprop_update",
+    "rnn_cell",
+    "rtrl_gradients",
     "saddle_free_newton_direction",
     "sam_perturbation",
     "scaled_dot_product_attention",
+    "sequential_scan",
     "sgd_step",
     "sgd_update",
     "sinusoidal_positional_encoding",
     "slide_adam_step",
     "slide_adam_update",
     "softmax",
+    "spectral_radius",
+    "ssm_kernel",
+    "ssm_recurrence",
     "step_lr",
     "total_norm",
+    "vanishing_gradient_regularizer",
     "warmup_cosine_lr",
+    "with_spectral_radius",
     "wkv_parallel",
     "wkv_recurrent",
     "woodfisher_inverse",

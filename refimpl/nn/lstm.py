@@ -1,0 +1,174 @@
+r"""Long short-term memory: the torch-compatible ``LSTM`` and the peephole ``GravesLSTM``.
+
+The LSTM adds a memory cell $c_t$ that is updated additively, under the control of input,
+forget and output gates (torch's form, gate order $i, f, g, o$):
+
+$$
+\begin{aligned}
+i_t &= \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi}), &
+f_t &= \sigma(W_{if}x_t + b_{if} + W_{hf}h_{t-1} + b_{hf}), \\
+g_t &= \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg}), &
+o_t &= \sigma(W_{io}x_t + b_{io} + W_{ho}h_{t-1} + b_{ho}), \\
+c_t &= f_t\odot c_{t-1} + i_t\odot g_t, & h_t &= o_t\odot\tanh(c_t).
+\end{aligned}
+$$
+
+``GravesLSTM`` is the form on the course slides (Graves 2013): one bias per gate and diagonal
+peepholes, with $i_t$, $f_t$ reading $c_{t-1}$ and $o_t$ reading $c_t$. The 1997 LSTM had
+neither the forget gate (Gers et al. 2000) nor peepholes. Reading list: ``hochreiter1997lstm``,
+``graves2013``, ``gu2020gating``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from refimpl.functional.recurrent import graves_lstm_cell, lstm_cell
+from refimpl.nn._recurrent import RecurrentBase
+
+__all__ = ["LSTM", "GravesLSTM"]
+
+
+class LSTM(RecurrentBase):
+    r"""LSTM, a drop-in replacement for `torch.nn.LSTM` (including `proj_size`).
+
+    Parameters as in torch: `weight_ih_l{k}` `(4H, I)`, `weight_hh_l{k}` `(4H, P)`,
+    `bias_ih_l{k}`, `bias_hh_l{k}` `(4H,)`, and `weight_hr_l{k}` `(P, H)` when `proj_size`
+    $P > 0$; the four row blocks are the gates $i, f, g, o$. `forward(input, (h_0, c_0))`
+    returns `(output, (h_n, c_n))`.
+
+    Args:
+        input_size: features $I$ of $x_t$.
+        hidden_size: cell size $H$.
+        num_layers: stacked layers.
+        bias: use the two bias vectors.
+        batch_first: `(B, T, ·)` instead of `(T, B, ·)`.
+        dropout: dropout on the outputs of every layer but the last (training only).
+        bidirectional: add a backwards layer; outputs are concatenated.
+        proj_size: if $> 0$, $h_t = W_{hr}(o_t\odot\tanh c_t)$ has $P$ features.
+        device: where to create the parameters.
+        dtype: their dtype.
+    """
+
+    gates = 4
+    state_tensors = 2
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        super().__init__(
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            proj_size,
+            device=device,
+            dtype=dtype,
+        )
+
+    def step(self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str) -> tuple[Tensor, Tensor]:
+        """One LSTM step of layer ``tag`` (see `refimpl.functional.lstm_cell`)."""
+        h, c = state
+        return lstm_cell(
+            x_proj,
+            h,
+            c,
+            self.param("weight_hh", tag),
+            self.step_bias(tag),
+            self.param("weight_hr", tag),
+        )
+
+    @classmethod
+    def extra_config(cls, module: nn.Module) -> dict[str, Any]:
+        """The projection size of a `torch.nn.LSTM`."""
+        return {"proj_size": module.proj_size}
+
+
+class GravesLSTM(nn.Module):
+    r"""One LSTM layer with diagonal peepholes, as written by Graves (2013) and on the slides.
+
+    $$
+    \begin{aligned}
+    i_t &= \sigma(W_{xi}x_t + W_{hi}h_{t-1} + w_{ci}\odot c_{t-1} + b_i), \quad
+    f_t = \sigma(W_{xf}x_t + W_{hf}h_{t-1} + w_{cf}\odot c_{t-1} + b_f), \\
+    c_t &= f_t\odot c_{t-1} + i_t\odot\tanh(W_{xc}x_t + W_{hc}h_{t-1} + b_c), \\
+    o_t &= \sigma(W_{xo}x_t + W_{ho}h_{t-1} + w_{co}\odot c_t + b_o), \quad
+    h_t = o_t\odot\tanh(c_t).
+    \end{aligned}
+    $$
+
+    Parameters: `weight_x` `(4H, I)` and `weight_h` `(4H, H)` with row blocks $(i, f, c, o)$
+    (torch's order), `bias` `(4H,)`, `peephole` `(3, H)` holding $(w_{ci}, w_{cf}, w_{co})$.
+
+    Args:
+        input_size: features $I$ of $x_t$.
+        hidden_size: cell size $H$.
+        batch_first: `(B, T, ·)` instead of `(T, B, ·)`.
+        peephole_init: the initial value of every peephole weight (the others are uniform in
+            $\pm 1/\sqrt{H}$).
+        device: where to create the parameters.
+        dtype: their dtype.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        batch_first: bool = False,
+        peephole_init: float = 0.0,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        super().__init__()
+        factory: dict[str, Any] = {"device": device, "dtype": dtype}
+        self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
+        bound = 1.0 / math.sqrt(hidden_size)
+        H = hidden_size
+        self.weight_x = nn.Parameter(
+            torch.empty(4 * H, input_size, **factory).uniform_(-bound, bound)
+        )
+        self.weight_h = nn.Parameter(torch.empty(4 * H, H, **factory).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(4 * H, **factory).uniform_(-bound, bound))
+        self.peephole = nn.Parameter(torch.full((3, H), float(peephole_init), **factory))
+
+    def forward(
+        self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        """Run the layer over `input` `(T, B, I)` (or `(B, T, I)` with `batch_first`).
+
+        Args:
+            input: the sequence.
+            hx: `(h_0, c_0)`, each `(B, H)`; zeros when `None`.
+
+        Returns:
+            `output` `(T, B, H)` (or batch-first) and `(h_T, c_T)`.
+        """
+        x = input.transpose(0, 1) if self.batch_first else input  # (T, B, I)
+        if hx is None:
+            h = c = x.new_zeros(x.shape[1], self.hidden_size)  # (B, H)
+        else:
+            h, c = hx
+        x_proj = x @ self.weight_x.T + self.bias  # (T, B, 4H)
+        outputs = []
+        for x_t in x_proj.unbind(0):  # unbind, not x_proj[t]: a cheaper backward
+            h, c = graves_lstm_cell(x_t, h, c, self.weight_h, self.peephole)
+            outputs.append(h)
+        out = torch.stack(outputs)  # (T, B, H)
+        return (out.transpose(0, 1) if self.batch_first else out), (h, c)
