@@ -1,0 +1,69 @@
+"""The foundations figures draw the experiments' data, deterministically."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from refimpl.experiments import backpropagation as bp  # noqa: E402
+from refimpl.experiments import initialization as init  # noqa: E402
+from refimpl.experiments import universal_approximation as ua  # noqa: E402
+from refimpl.figures import REGISTRY  # noqa: E402
+from refimpl.figures.style import SCHEMES  # noqa: E402
+
+IDS = ["init-variance-depth", "backprop-cost", "backprop-delta-norms", "mlp-width-approximation"]
+
+
+def render(fig_id: str, scheme: str = "light"):
+    with mpl.rc_context(SCHEMES[scheme]):
+        return REGISTRY[fig_id].fn()
+
+
+def lines(fig) -> dict:
+    return {ln.get_gid(): ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid()}
+
+
+def test_init_figure_plots_the_variances() -> None:
+    fig = render("init-variance-depth", "dark")
+    got = lines(fig)
+    for act in ("tanh", "relu"):
+        for scheme in init.INITS:
+            _, y = got[f"init-{act}-{scheme}"].get_data()
+            np.testing.assert_array_equal(y, init.activation_variances(scheme, act))
+    plt.close(fig)
+
+
+def test_delta_figure_plots_both_methods() -> None:
+    fig = render("backprop-delta-norms")
+    got = lines(fig)
+    errors = bp.layer_error_norms(0.5)
+    np.testing.assert_array_equal(got["delta-0.5"].get_data()[1], errors.delta_rule)
+    np.testing.assert_array_equal(got["autograd-0.5"].get_data()[1], errors.autograd)
+    plt.close(fig)
+
+
+def test_width_figure_plots_the_fits() -> None:
+    fig = render("mlp-width-approximation")
+    got = lines(fig)
+    np.testing.assert_array_equal(got["fit-12"].get_data()[1], ua.fit_width(12).prediction)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("fig_id", IDS)
+def test_deterministic_svg(fig_id: str) -> None:
+    outputs = []
+    for _ in range(2):
+        with mpl.rc_context(SCHEMES["light"]):
+            fig = REGISTRY[fig_id].fn()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+            plt.close(fig)
+        outputs.append(buf.getvalue())
+    assert outputs[0] == outputs[1]

@@ -1,0 +1,62 @@
+"""Feed-forward models with parameters: linear layers and MLPs.
+
+The parameter-free activation modules are checked against torch in ``tests/nn/test_activations.py``
+(the contract needs parameters to take gradients of).
+"""
+
+from __future__ import annotations
+
+import torch
+
+import refimpl.nn as rnn
+from model_specs.spec import ModelSpec
+
+
+def _x(*shape: int):
+    def inputs(dtype: torch.dtype, device: torch.device) -> tuple:
+        return (torch.randn(*shape, dtype=dtype, device=device),)
+
+    return inputs
+
+
+def _torch_mlp(act: type[torch.nn.Module]):
+    def build() -> torch.nn.Module:
+        return torch.nn.Sequential(
+            torch.nn.Linear(3, 8), act(), torch.nn.Linear(8, 8), act(), torch.nn.Linear(8, 2)
+        )
+
+    return build
+
+
+SPECS = [
+    ModelSpec(
+        id="linear",
+        build=lambda: rnn.Linear(4, 3),
+        inputs=_x(5, 4),
+        torch_counterpart=lambda: torch.nn.Linear(4, 3),
+    ),
+    ModelSpec(
+        id="linear-no-bias-3d-input",
+        build=lambda: rnn.Linear(4, 3, bias=False),
+        inputs=_x(2, 5, 4),
+        torch_counterpart=lambda: torch.nn.Linear(4, 3, bias=False),
+    ),
+    ModelSpec(
+        id="mlp-relu",
+        build=lambda: rnn.MLP([3, 8, 8, 2], activation="relu"),
+        inputs=_x(6, 3),
+        torch_counterpart=_torch_mlp(torch.nn.ReLU),
+    ),
+    ModelSpec(
+        id="mlp-tanh",
+        build=lambda: rnn.MLP([3, 8, 8, 2], activation="tanh"),
+        inputs=_x(6, 3),
+        torch_counterpart=_torch_mlp(torch.nn.Tanh),
+    ),
+    ModelSpec(
+        id="mlp-gelu",
+        build=lambda: rnn.MLP([3, 8, 8, 2], activation="gelu"),
+        inputs=_x(6, 3),
+        torch_counterpart=_torch_mlp(torch.nn.GELU),
+    ),
+]
