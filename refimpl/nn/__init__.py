@@ -1,13 +1,19 @@
 """Models and layers: ``torch.nn.Module`` subclasses built from primitive tensor ops."""
 
 from refimpl.nn.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
+from refimpl.nn.deep_linear import DeepLinearNetwork
+from refimpl.nn.knn import KNeighborsClassifier
 from refimpl.nn.linear import Linear
 from refimpl.nn.mlp import MLP
+from refimpl.nn.polynomial_regression import PolynomialRegression
 
 __all__: list[str] = [
     "GELU",
     "MLP",
+    "DeepLinearNetwork",
+    "KNeighborsClassifier",
     "Linear",
+    "PolynomialRegression",
     "ReLU",
     "Sigmoid",
     "Softmax",

@@ -13,12 +13,20 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from refimpl.experiments import backpropagation as bp  # noqa: E402
+from refimpl.experiments import deep_linear, linear_models, supervised  # noqa: E402
 from refimpl.experiments import initialization as init  # noqa: E402
+from refimpl.experiments import linear_regions as lr  # noqa: E402
 from refimpl.experiments import universal_approximation as ua  # noqa: E402
 from refimpl.figures import REGISTRY  # noqa: E402
 from refimpl.figures.style import SCHEMES  # noqa: E402
 
-IDS = ["init-variance-depth", "backprop-cost", "backprop-delta-norms", "mlp-width-approximation"]
+IDS = [
+    "init-variance-depth",
+    "backprop-cost",
+    "tent-folding",
+    "deep-linear-modes",
+    "linear-model-fit",
+]
 
 
 def render(fig_id: str, scheme: str = "light"):
@@ -53,6 +61,42 @@ def test_width_figure_plots_the_fits() -> None:
     fig = render("mlp-width-approximation")
     got = lines(fig)
     np.testing.assert_array_equal(got["fit-12"].get_data()[1], ua.fit_width(12).prediction)
+    plt.close(fig)
+
+
+def test_region_figures_plot_the_counts() -> None:
+    fig = render("zaslavsky-regions")
+    got = lines(fig)
+    for d in (2, 3):
+        x, y = got[f"zaslavsky-d{d}"].get_data()
+        assert list(y) == [lr.zaslavsky_count(int(m), d) for m in x]
+    plt.close(fig)
+    fig = render("tent-folding", "dark")
+    _, pieces = lines(fig)["deep-pieces"].get_data()
+    assert list(pieces) == [2**L for L in range(1, 9)]
+    plt.close(fig)
+    fig = render("relu-region-partition")
+    images = [im for ax in fig.axes for im in ax.get_images()]
+    assert len({im.get_array().max() for im in images}) == 2  # two different partitions
+    assert images[0].get_array().max() + 1 == lr.region_map((24,)).n_regions
+    plt.close(fig)
+
+
+def test_deep_linear_and_supervised_figures_plot_the_experiments() -> None:
+    fig = render("deep-linear-modes")
+    c = deep_linear.mode_curves()
+    np.testing.assert_array_equal(lines(fig)["deep-3"].get_data()[1], c.deep[:, 0])
+    np.testing.assert_array_equal(lines(fig)["shallow-1"].get_data()[1], c.shallow[:, 2])
+    plt.close(fig)
+    fig = render("linear-model-fit")
+    np.testing.assert_array_equal(
+        lines(fig)["gd-path"].get_data()[0], linear_models.line_fit().gd_path[:, 0]
+    )
+    plt.close(fig)
+    fig = render("supervised-decisions")
+    shown = [im.get_array() for ax in fig.axes for im in ax.get_images()]
+    for image, decision in zip(shown, supervised.decisions(), strict=True):
+        np.testing.assert_array_equal(image, decision.grid_labels)
     plt.close(fig)
 
 

@@ -60,3 +60,16 @@ SPECS = [
         torch_counterpart=_torch_mlp(torch.nn.GELU),
     ),
 ]
+
+SPECS += [
+    ModelSpec(
+        id="deep-linear-3-layers",
+        build=lambda: rnn.DeepLinearNetwork([4, 6, 5, 3]),
+        inputs=_x(7, 4),
+    ),
+    ModelSpec(
+        id="polynomial-regression-degree-3",
+        build=lambda: rnn.PolynomialRegression(3),
+        inputs=_x(9),
+    ),
+]
