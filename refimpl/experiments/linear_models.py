@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from refimpl.functional.least_squares import least_squares, least_squares_gd
+from refimpl.functional.regression import least_squares, least_squares_gd
 
 __all__ = ["LineFit", "line_data", "line_fit"]
 

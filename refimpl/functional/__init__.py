@@ -26,19 +26,31 @@ from refimpl.functional.init import (
     xavier_normal_,
     xavier_uniform_,
 )
+from refimpl.functional.losses import cross_entropy, huber_loss, l1_loss, mse_loss
+from refimpl.functional.normalization import batch_norm, layer_norm, standardize_weight
+from refimpl.functional.regression import least_squares, least_squares_gd, polynomial_features
 from refimpl.functional.sgd import sgd_step, sgd_update
 
 __all__ = [
     "ForwardCache",
+    "batch_norm",
     "calculate_gain",
+    "cross_entropy",
     "fan_in_and_fan_out",
     "gelu",
+    "huber_loss",
     "kaiming_normal_",
     "kaiming_uniform_",
+    "l1_loss",
+    "layer_norm",
+    "least_squares",
+    "least_squares_gd",
     "linear",
     "mlp_backward",
     "mlp_forward",
+    "mse_loss",
     "orthogonal_",
+    "polynomial_features",
     "relu",
     "relu_derivative",
     "sgd_step",
@@ -46,6 +58,7 @@ __all__ = [
     "sigmoid",
     "sigmoid_derivative",
     "softmax",
+    "standardize_weight",
     "tanh",
     "tanh_derivative",
     "xavier_normal_",

@@ -5,7 +5,7 @@ h(x) = b + \sum_{k=1}^{d} w_k x^k ,
 $$
 
 linear in its parameters although not in $x$, so least squares fits it in closed form
-(`refimpl.functional.least_squares`). Degree 1 is the straight line $h(x) = ax + b$ of the
+(`refimpl.functional.regression`). Degree 1 is the straight line $h(x) = ax + b$ of the
 linear-model slides; raising the degree raises the capacity, up to interpolating $d + 1$ points
 exactly. Reading list: ``goodfellow2016`` (section 5.2).
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from refimpl.functional.least_squares import least_squares, polynomial_features
+from refimpl.functional.regression import least_squares, polynomial_features
 from refimpl.nn.linear import Linear
 
 __all__ = ["PolynomialRegression"]

@@ -108,3 +108,26 @@ def test_supervised_linear_fails_where_mlp_and_knn_succeed() -> None:
     assert linear.test_accuracy < 0.9
     assert min(mlp.test_accuracy, nn1.test_accuracy, nn15.test_accuracy) > 0.95
     assert nn1.train_accuracy == 1.0  # 1-NN memorises the training set
+
+
+def test_normalisation_keeps_the_scale_through_depth() -> None:
+    from refimpl.experiments import normalization
+
+    plain = normalization.depth_profile("none")
+    assert plain[5] < 0.02 * plain[0]  # shrinks without normalisation
+    for norm in ("batch", "layer"):
+        # E[ReLU(z)²] = ½ for standard normal z: standardised z stay close to it at every depth
+        np.testing.assert_allclose(normalization.depth_profile(norm), 0.5, rtol=0.2)
+
+
+def test_cumulative_running_statistics_are_plain_averages() -> None:
+    from refimpl.experiments import normalization
+
+    mean, var = normalization.running_statistics(None)
+    gen = torch.Generator().manual_seed(0)
+    batches = [
+        3.0 + 2.0 * torch.randn(16, 1, generator=gen, dtype=torch.float64) for _ in range(300)
+    ]
+    # reference: the average of the batch means and of the unbiased batch variances
+    np.testing.assert_allclose(mean[-1], np.mean([b.mean().item() for b in batches]), rtol=1e-10)
+    np.testing.assert_allclose(var[-1], np.mean([b.var().item() for b in batches]), rtol=1e-10)

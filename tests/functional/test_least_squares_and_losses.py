@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from refimpl.functional import losses
-from refimpl.functional.least_squares import least_squares, least_squares_gd, polynomial_features
+from refimpl.functional.regression import least_squares, least_squares_gd, polynomial_features
 
 
 def test_least_squares_matches_numpy_lstsq() -> None:

@@ -73,3 +73,43 @@ SPECS += [
         inputs=_x(9),
     ),
 ]
+
+SPECS += [
+    ModelSpec(
+        id="batchnorm1d-eval",
+        build=lambda: rnn.BatchNorm1d(5),
+        inputs=_x(8, 5),
+        torch_counterpart=lambda: torch.nn.BatchNorm1d(5),
+    ),
+    ModelSpec(
+        id="batchnorm1d-train-3d",
+        build=lambda: rnn.BatchNorm1d(4, momentum=0.3),
+        inputs=_x(6, 4, 7),
+        torch_counterpart=lambda: torch.nn.BatchNorm1d(4, momentum=0.3),
+        train_mode=True,
+    ),
+    ModelSpec(
+        id="batchnorm2d-train",
+        build=lambda: rnn.BatchNorm2d(3),
+        inputs=_x(4, 3, 5, 5),
+        torch_counterpart=lambda: torch.nn.BatchNorm2d(3),
+        train_mode=True,
+    ),
+    ModelSpec(
+        id="layernorm-2d-shape",
+        build=lambda: rnn.LayerNorm((4, 5)),
+        inputs=_x(3, 4, 5),
+        torch_counterpart=lambda: torch.nn.LayerNorm((4, 5)),
+    ),
+    ModelSpec(
+        id="layernorm-no-bias",
+        build=lambda: rnn.LayerNorm(6, bias=False),
+        inputs=_x(3, 6),
+        torch_counterpart=lambda: torch.nn.LayerNorm(6, bias=False),
+    ),
+    ModelSpec(
+        id="ws-linear",
+        build=lambda: rnn.WSLinear(6, 4),
+        inputs=_x(5, 6),
+    ),
+]
