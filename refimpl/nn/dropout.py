@@ -7,7 +7,7 @@ $$
 so that $\mathbb E[\tilde h] = h$ and evaluation mode is the identity. Each step trains a
 random sub-network that shares its weights with all the others; units cannot rely on specific
 partners being present. Matches ``torch.nn.Dropout`` in arguments and in distribution (not in
-the individual random draws). Reading list: ``srivastava2014dropout``, ``goodfellow2016``
+the individual random draws). Reading list: ``goodfellow2016``
 (section 7.12).
 """
 

@@ -111,3 +111,22 @@ def test_deterministic_svg(fig_id: str) -> None:
             plt.close(fig)
         outputs.append(buf.getvalue())
     assert outputs[0] == outputs[1]
+
+
+def test_generalization_figures_plot_the_experiments() -> None:
+    from refimpl.experiments import generalization as gen
+    from refimpl.figures.generalization import FEATURES, LAMBDAS
+
+    fig = render("polynomial-capacity")
+    np.testing.assert_array_equal(
+        lines(fig)["val-mse"].get_data()[1], gen.polynomial_capacity().val_mse
+    )
+    plt.close(fig)
+    fig = render("regularization-paths", "dark")
+    np.testing.assert_array_equal(lines(fig)["ridge-val"].get_data()[1], gen.ridge_path(LAMBDAS)[1])
+    plt.close(fig)
+    fig = render("double-descent")
+    np.testing.assert_array_equal(
+        lines(fig)["dd-test"].get_data()[1], gen.double_descent(FEATURES).test_mse
+    )
+    plt.close(fig)
