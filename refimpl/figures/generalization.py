@@ -63,7 +63,7 @@ def polynomial_capacity() -> Figure:
     c = gen.polynomial_capacity()
     ax_err.semilogy(
         c.degrees,
-        np.maximum(c.train_mse, 1e-12),
+        np.maximum(c.train_mse, 2e-3),
         "o-",
         color=style.PALETTE[0],
         label="training error",
@@ -78,7 +78,7 @@ def polynomial_capacity() -> Figure:
     ax_err.annotate(
         "degree 9: zero\n(interpolates)",
         (9, 2e-3),
-        xytext=(6.2, 4e-3),
+        xytext=(4.3, 1.15e-3),
         fontsize=8,
         arrowprops={"arrowstyle": "->", "color": style.foreground(), "lw": 0.8},
     )
