@@ -5,21 +5,41 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.activations import (
+    gelu,
+    relu,
+    relu_derivative,
+    sigmoid,
+    sigmoid_derivative,
+    softmax,
+    tanh,
+    tanh_derivative,
+)
 from refimpl.functional.adadelta import adadelta_step, adadelta_update
 from refimpl.functional.adagrad import adagrad_step, adagrad_update
 from refimpl.functional.adam import adam_step, adam_update
+from refimpl.functional.affine import linear
 from refimpl.functional.attention import (
     as_additive_mask,
     causal_mask,
     edge_softmax_attention,
     scaled_dot_product_attention,
     sinusoidal_positional_encoding,
-    softmax,
 )
+from refimpl.functional.backprop import ForwardCache, mlp_backward, mlp_forward
 from refimpl.functional.bptt import elman_bptt, elman_states
 from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
 from refimpl.functional.esn import esn_states, ridge_readout
+from refimpl.functional.init import (
+    calculate_gain,
+    fan_in_and_fan_out,
+    kaiming_normal_,
+    kaiming_uniform_,
+    orthogonal_,
+    xavier_normal_,
+    xavier_uniform_,
+)
 from refimpl.functional.kfac import kfac_direction, kronecker_factors
 from refimpl.functional.linear_attention import (
     elu_feature_map,
@@ -27,7 +47,7 @@ from refimpl.functional.linear_attention import (
     linear_attention_parallel,
     linear_attention_recurrent,
 )
-from refimpl.functional.losses import accuracy, cross_entropy, l1_loss, mse_loss
+from refimpl.functional.losses import accuracy, cross_entropy, huber_loss, l1_loss, mse_loss
 from refimpl.functional.lru import (
     associative_scan,
     chunked_scan,
@@ -43,6 +63,7 @@ from refimpl.functional.natural_gradient import (
     natural_gradient_direction,
     per_example_jacobians,
 )
+from refimpl.functional.normalization import batch_norm, layer_norm, standardize_weight
 from refimpl.functional.path_sgd import path_norm, path_sgd_scales
 from refimpl.functional.powerpropagation import powerprop, powerprop_inverse
 from refimpl.functional.recurrent import (
@@ -59,6 +80,7 @@ from refimpl.functional.recurrent_init import (
     spectral_radius,
     with_spectral_radius,
 )
+from refimpl.functional.regression import least_squares, least_squares_gd, polynomial_features
 from refimpl.functional.rmsprop import rmsprop_step, rmsprop_update
 from refimpl.functional.rtrl import rtrl_gradients
 from refimpl.functional.rwkv import wkv_parallel, wkv_recurrent
@@ -89,6 +111,7 @@ from refimpl.functional.vanishing import vanishing_gradient_regularizer
 from refimpl.functional.woodfisher import woodfisher_inverse
 
 __all__ = [
+    "ForwardCache",
     "accuracy",
     "adadelta_step",
     "adadelta_update",
@@ -98,6 +121,8 @@ __all__ = [
     "adam_update",
     "as_additive_mask",
     "associative_scan",
+    "batch_norm",
+    "calculate_gain",
     "categorical_output_fisher",
     "causal_convolution",
     "causal_mask",
@@ -120,14 +145,23 @@ __all__ = [
     "empirical_fisher",
     "esn_states",
     "exponential_lr",
+    "fan_in_and_fan_out",
     "fisher_from_jacobians",
     "flat_gradient_and_hessian",
     "gaussian_output_fisher",
+    "gelu",
     "graves_lstm_cell",
     "gru_cell",
+    "huber_loss",
+    "kaiming_normal_",
+    "kaiming_uniform_",
     "kfac_direction",
     "kronecker_factors",
     "l1_loss",
+    "layer_norm",
+    "least_squares",
+    "least_squares_gd",
+    "linear",
     "linear_attention_chunked",
     "linear_attention_parallel",
     "linear_attention_recurrent",
@@ -135,16 +169,22 @@ __all__ = [
     "lru_gamma",
     "lru_lambda",
     "lstm_cell",
+    "mlp_backward",
+    "mlp_forward",
     "mse_loss",
     "natural_gradient_direction",
     "newton_direction",
+    "orthogonal_",
     "path_norm",
     "path_sgd_scales",
     "per_example_jacobians",
+    "polynomial_features",
     "powerprop",
     "powerprop_inverse",
     "random_orthogonal",
     "random_unitary",
+    "relu",
+    "relu_derivative",
     "ridge_readout",
     "rmsprop_step",
     "rmsprop_update",
@@ -156,6 +196,8 @@ __all__ = [
     "sequential_scan",
     "sgd_step",
     "sgd_update",
+    "sigmoid",
+    "sigmoid_derivative",
     "sinusoidal_positional_encoding",
     "slide_adam_step",
     "slide_adam_update",
@@ -163,7 +205,10 @@ __all__ = [
     "spectral_radius",
     "ssm_kernel",
     "ssm_recurrence",
+    "standardize_weight",
     "step_lr",
+    "tanh",
+    "tanh_derivative",
     "total_norm",
     "vanishing_gradient_regularizer",
     "warmup_cosine_lr",
@@ -171,4 +216,6 @@ __all__ = [
     "wkv_parallel",
     "wkv_recurrent",
     "woodfisher_inverse",
+    "xavier_normal_",
+    "xavier_uniform_",
 ]

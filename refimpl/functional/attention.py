@@ -22,6 +22,8 @@ import math
 import torch
 from torch import Tensor
 
+from refimpl.functional.activations import softmax
+
 __all__ = [
     "as_additive_mask",
     "causal_mask",
@@ -30,30 +32,6 @@ __all__ = [
     "sinusoidal_positional_encoding",
     "softmax",
 ]
-
-
-def softmax(scores: Tensor, dim: int = -1) -> Tensor:
-    r"""The softmax along ``dim``, written with `exp` and `sum`.
-
-    $\mathrm{softmax}(s)_j = e^{s_j - m} / \sum_{j'} e^{s_{j'} - m}$ with $m = \max_j s_j$;
-    subtracting the maximum changes nothing mathematically and keeps $e^{(\cdot)} \le 1$.
-    Entries equal to $-\infty$ get weight 0; a row that is entirely $-\infty$ gives NaN, as in
-    torch.
-
-    Args:
-        scores: the logits $s$, any shape.
-        dim: the dimension to normalise over.
-
-    Returns:
-        Non-negative weights of the same shape that sum to one along ``dim``.
-    """
-    # m = max_j s_j (a constant shift: no gradient needed; a row of -inf keeps m = 0)
-    m = scores.detach().amax(dim=dim, keepdim=True)
-    m = torch.where(torch.isfinite(m), m, torch.zeros_like(m))
-    # e_j = exp(s_j − m)
-    e = torch.exp(scores - m)
-    # softmax_j = e_j / Σ_j' e_j'
-    return e / e.sum(dim=dim, keepdim=True)
 
 
 def causal_mask(

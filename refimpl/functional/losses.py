@@ -1,4 +1,4 @@
-r"""The seeds' cost functions: mean squared error, mean absolute error, cross-entropy, % correct.
+r"""The seeds' cost functions: mean squared and absolute error, Huber, cross-entropy, % correct.
 
 $$
 \begin{aligned}
@@ -9,17 +9,25 @@ $$
 \end{aligned}
 $$
 
-The first three are differentiable training objectives (MAE except at zero); the last is an
+and, between the first two, the Huber loss with threshold $\kappa$ on the residual
+$r = \hat y - y$: $\tfrac12 r^2$ for $|r| \le \kappa$ and $\kappa(|r| - \tfrac12\kappa)$ beyond,
+quadratic near zero like MSE and linear in the tails like MAE.
+
+MSE is the negative log-likelihood of Gaussian noise (its minimiser is the conditional mean), MAE
+of Laplace noise (the conditional median), cross-entropy of a categorical model. The first four
+are differentiable training objectives (MAE except at zero); the last is an
 evaluation metric whose gradient is zero almost everywhere. Each matches the
-``torch.nn.functional`` routine of the same name (``mse_loss``, ``l1_loss``, ``cross_entropy``).
+``torch.nn.functional`` routine of the same name (``mse_loss``, ``l1_loss``, ``huber_loss``,
+``cross_entropy``).
 Reading list: ``goodfellow2016`` (sections 5.5 and 6.2).
 """
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 
-__all__ = ["accuracy", "cross_entropy", "l1_loss", "mse_loss"]
+__all__ = ["accuracy", "cross_entropy", "huber_loss", "l1_loss", "mse_loss"]
 
 
 def _reduce(values: Tensor, reduction: str) -> Tensor:
@@ -41,6 +49,15 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean absolute error |ŷ − y|, as ``torch.nn.functional.l1_loss``."""
     return _reduce((input - target).abs(), reduction)
+
+
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0
+) -> Tensor:
+    r"""Huber loss, as ``torch.nn.functional.huber_loss``: $\tfrac12 r^2$ if $|r| \le \kappa$
+    (``delta``), else $\kappa(|r| - \kappa/2)$, for the residual $r = \hat y - y$."""
+    r = (input - target).abs()
+    return _reduce(torch.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)), reduction)
 
 
 def cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:

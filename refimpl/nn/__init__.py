@@ -1,17 +1,24 @@
 """Models and layers: ``torch.nn.Module`` subclasses built from primitive tensor ops."""
 
+from refimpl.nn.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
+from refimpl.nn.deep_linear import DeepLinearNetwork
 from refimpl.nn.deep_rnn import DeepTransitionRNN
 from refimpl.nn.deq import DEQ
+from refimpl.nn.dropout import Dropout
 from refimpl.nn.equilibrium_rnn import EquilibriumRNN
 from refimpl.nn.esn import EchoStateNetwork
 from refimpl.nn.gru import GRU, ChungGRU
 from refimpl.nn.gtrxl import GatedTransformerBlock, GRUGate
 from refimpl.nn.hopfield import HopfieldNetwork
-from refimpl.nn.layer_norm import LayerNorm
+from refimpl.nn.knn import KNeighborsClassifier
+from refimpl.nn.linear import Linear
 from refimpl.nn.linear_attention import LinearAttention
 from refimpl.nn.lru import LRU
 from refimpl.nn.lstm import LSTM, GravesLSTM
+from refimpl.nn.mlp import MLP
 from refimpl.nn.multihead_attention import MultiheadAttention
+from refimpl.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, WSLinear
+from refimpl.nn.polynomial_regression import PolynomialRegression
 from refimpl.nn.rims import RIMs
 from refimpl.nn.rnn import RNN
 from refimpl.nn.rwkv import RWKVBlock, RWKVChannelMixing, RWKVTimeMixing
@@ -20,26 +27,40 @@ from refimpl.nn.transformer import CausalTransformer, TransformerEncoderLayer
 
 __all__ = [
     "DEQ",
+    "GELU",
     "GRU",
     "LRU",
     "LSTM",
+    "MLP",
     "RNN",
     "S4D",
+    "BatchNorm1d",
+    "BatchNorm2d",
     "CausalTransformer",
     "ChungGRU",
+    "DeepLinearNetwork",
     "DeepTransitionRNN",
+    "Dropout",
     "EchoStateNetwork",
     "EquilibriumRNN",
     "GRUGate",
     "GatedTransformerBlock",
     "GravesLSTM",
     "HopfieldNetwork",
+    "KNeighborsClassifier",
     "LayerNorm",
+    "Linear",
     "LinearAttention",
     "MultiheadAttention",
+    "PolynomialRegression",
     "RIMs",
     "RWKVBlock",
     "RWKVChannelMixing",
     "RWKVTimeMixing",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
     "TransformerEncoderLayer",
+    "WSLinear",
 ]

@@ -23,8 +23,8 @@ import torch
 from torch import Tensor, nn
 
 from refimpl.functional.attention import causal_mask
-from refimpl.nn.layer_norm import LayerNorm
 from refimpl.nn.multihead_attention import MultiheadAttention, _Linear
+from refimpl.nn.normalization import LayerNorm
 
 __all__ = ["GRUGate", "GatedTransformerBlock"]
 

@@ -22,8 +22,8 @@ import torch
 from torch import Tensor, nn
 
 from refimpl.functional.rwkv import wkv_parallel, wkv_recurrent
-from refimpl.nn.layer_norm import LayerNorm
 from refimpl.nn.multihead_attention import _Linear
+from refimpl.nn.normalization import LayerNorm
 
 __all__ = ["RWKVBlock", "RWKVChannelMixing", "RWKVTimeMixing"]
 

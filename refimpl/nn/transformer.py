@@ -25,8 +25,8 @@ import torch
 from torch import Tensor, nn
 
 from refimpl.functional.attention import causal_mask, sinusoidal_positional_encoding
-from refimpl.nn.layer_norm import LayerNorm
 from refimpl.nn.multihead_attention import MultiheadAttention, _Linear
+from refimpl.nn.normalization import LayerNorm
 
 __all__ = ["CausalTransformer", "TransformerEncoderLayer"]
 
