@@ -24,9 +24,12 @@ from collections.abc import Callable, Iterable
 
 from kb.reading import Entry
 
+# The caption may hold bracketed text one level deep, e.g. a Markdown link.
 FIGURE_LINE = re.compile(
-    r"^(?P<indent>[ \t]*)!\[(?P<caption>[^\]\n]*)\]\(figure:(?P<id>[^)\s]+)\)[ \t]*$"
+    r"^(?P<indent>[ \t]*)!\[(?P<caption>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+    r"\(figure:(?P<id>[^)\s]+)\)[ \t]*$"
 )
+STRAY_FIGURE = re.compile(r"\]\(figure:(?P<id>[^)\s]*)\)")
 CITATION = re.compile(r"\[\[@(?P<key>[^\]|#\s]+)\]\]")
 READINGS_MARKER = "<!-- readings -->"
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
@@ -119,6 +122,18 @@ def embed_figures(
         return "".join(out)
 
     return map_prose(markdown, rewrite), used, unknown
+
+
+def stray_figure_embeds(markdown: str) -> list[str]:
+    """Figure ids of ``(figure:ID)`` links left in the prose: not alone on a line, or malformed."""
+    found: list[str] = []
+
+    def collect(text: str) -> str:
+        found.extend(m["id"] for m in STRAY_FIGURE.finditer(text))
+        return text
+
+    map_prose(markdown, collect)
+    return found
 
 
 def _link_text(text: str) -> str:

@@ -154,6 +154,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         markdown, _, unknown = md.embed_figures(markdown, src, self.figures.entries)
         for fig_id in unknown:
             log.warning(f"{src}: unknown figure id '{fig_id}' (no @figure('{fig_id}') in refimpl)")
+        for fig_id in md.stray_figure_embeds(markdown):
+            log.warning(
+                f"{src}: figure '{fig_id}' not embedded: the `![caption](figure:{fig_id})` line "
+                "must stand alone on its line, with brackets in the caption balanced"
+            )
         markdown, unknown_keys = md.link_citations(markdown, self.entries, page_link)
         for key in unknown_keys:
             log.warning(f"{src}: unknown citation '[[@{key}]]' (no reading_list/{key}.md)")

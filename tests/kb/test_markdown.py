@@ -90,3 +90,17 @@ def test_line_start_tags_are_not_headings():
     assert md.escape_line_tags("#reading #p1\n# Heading\n## Sub\n```\n#x\n```\n") == (
         "\\#reading #p1\n# Heading\n## Sub\n```\n#x\n```\n"
     )
+
+
+def test_caption_may_contain_a_link():
+    text = "![See [the paper](https://example.org) for $x$.](figure:gd-steps)\n"
+    out, used, unknown = md.embed_figures(text, "index.md", {"gd-steps"})
+    assert used == ["gd-steps"] and unknown == []
+    assert md.stray_figure_embeds(out) == []
+
+
+def test_embed_not_alone_on_its_line_is_reported():
+    text = "Inline ![c](figure:gd-steps) here.\n\n```\n![c](figure:in-code)\n```\n"
+    out, used, _ = md.embed_figures(text, "index.md", {"gd-steps"})
+    assert used == []
+    assert md.stray_figure_embeds(out) == ["gd-steps"]
