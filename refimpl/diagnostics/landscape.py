@@ -21,7 +21,7 @@ $$
 
 and the direction is zero on biases and other one-dimensional parameters (as in the paper's
 plots). A unit step then changes every filter by its own size. Reading list:
-``li2018landscape``, ``goodfellow2015qualitatively``.
+``li2018landscape``.
 """
 
 from __future__ import annotations

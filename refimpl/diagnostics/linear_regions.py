@@ -14,8 +14,7 @@ exact once the samples are denser than the shortest piece. On a 2-D slice we cou
 patterns on a grid, a lower bound that converges as the grid is refined. For one hidden layer
 of $m$ units on a 2-D input in general position the count is Zaslavsky's
 $\binom{m}{2} + m + 1$; deep networks can have exponentially more regions per parameter
-(Montúfar et al. 2014). Reading list: ``montufar2014``, ``zaslavsky1975``,
-``hanin2019complexity``.
+(Montúfar et al. 2014). Reading list: ``montufar2014``, ``zaslavsky1975``.
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    troubleshooting: six training failures on tiny networks, with their diagnostics and fixes.
 """
 
-from refimpl.experiments import gradient_descent
+from refimpl.experiments import gradient_descent, troubleshooting
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -31,4 +32,5 @@ __all__ = [
     "optimal_step_size",
     "stability_sweep",
     "step_size_trajectories",
+    "troubleshooting",
 ]
