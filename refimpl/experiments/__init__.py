@@ -4,11 +4,12 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    flatness: the sharpness of SGD, GD and SAM solutions, and its change under rescaling.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
     troubleshooting: six training failures on tiny networks, with their diagnostics and fixes.
 """
 
-from refimpl.experiments import gradient_descent, troubleshooting
+from refimpl.experiments import flatness, gradient_descent, troubleshooting
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -26,6 +27,7 @@ __all__ = [
     "Trajectory",
     "closed_form_trajectory",
     "contraction_factor",
+    "flatness",
     "gd_trajectory",
     "gradient_descent",
     "optimal_rate",

@@ -1,4 +1,4 @@
-"""The troubleshooting figures render and draw the experiments' data."""
+"""The troubleshooting and flatness figures render and draw the experiments' data."""
 
 from __future__ import annotations
 
@@ -44,3 +44,11 @@ def test_nan_figure_plots_the_finite_losses():
     for ln, run in zip(lines, runs, strict=True):
         ok = np.isfinite(run.loss)
         np.testing.assert_array_equal(ln.get_ydata(), run.loss[ok])
+
+
+@pytest.mark.parametrize("fig_id", ["flatness-optimizers", "flatness-reparametrisation"])
+def test_flatness_figures_render(fig_id):
+    for scheme in SCHEMES.values():
+        with mpl.rc_context(scheme):
+            fig = REGISTRY[fig_id].fn()
+        assert len(fig.axes) >= 1
