@@ -4,12 +4,13 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    choosing: tuned gradient descent, momentum and Adam on three small problems.
     flatness: the sharpness of SGD, GD and SAM solutions, and its change under rescaling.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
     troubleshooting: six training failures on tiny networks, with their diagnostics and fixes.
 """
 
-from refimpl.experiments import flatness, gradient_descent, troubleshooting
+from refimpl.experiments import choosing, flatness, gradient_descent, troubleshooting
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -25,6 +26,7 @@ from refimpl.experiments.gradient_descent import (
 __all__ = [
     "StabilitySweep",
     "Trajectory",
+    "choosing",
     "closed_form_trajectory",
     "contraction_factor",
     "flatness",

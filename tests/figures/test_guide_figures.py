@@ -52,3 +52,15 @@ def test_flatness_figures_render(fig_id):
         with mpl.rc_context(scheme):
             fig = REGISTRY[fig_id].fn()
         assert len(fig.axes) >= 1
+
+
+def test_choosing_figure_draws_each_best_run():
+    from refimpl.experiments import choosing as ch
+
+    with mpl.rc_context(SCHEMES["dark"]):
+        fig = REGISTRY["choosing-optimizers"].fn()
+    res = ch.optimizer_comparison()
+    for ax, problem in zip(fig.axes, res.problems, strict=True):
+        drawn = [ln.get_ydata() for ln in ax.get_lines()]
+        for name, y in zip(ch.OPTIMIZERS, drawn, strict=True):
+            np.testing.assert_array_equal(y, res.curves[problem][name])
