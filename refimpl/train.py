@@ -34,6 +34,7 @@ from refimpl import diagnostics
 
 __all__ = [
     "Callback",
+    "EarlyStopping",
     "HessianCallback",
     "History",
     "LayerStatsCallback",
@@ -133,6 +134,51 @@ class _Every(Callback):
 
     def record(self, state: TrainState) -> None:
         raise TypeError("subclasses define record")
+
+
+class EarlyStopping(Callback):
+    """Stops when the validation loss has not improved for a while, and restores the best weights.
+
+    Watches `history.val_loss` at every evaluation (so pass `val=` to `train`). After the run,
+    the model holds the weights of the evaluation with the lowest validation loss
+    (Prechelt 1998), and `best_step` and `best_loss` say which one that was.
+
+    Args:
+        patience: stop after this many evaluations without improvement; `None` never stops
+            early but still restores the best weights at the end.
+        min_delta: an improvement smaller than this does not count.
+    """
+
+    def __init__(self, patience: int | None = 10, min_delta: float = 0.0) -> None:
+        self.patience, self.min_delta = patience, min_delta
+        self.best_loss = math.inf
+        self.best_step = 0
+        self._best_state: dict[str, Tensor] | None = None
+        self._seen = 0
+        self._bad = 0
+
+    def on_train_begin(self, state: TrainState) -> None:
+        self._check(state)
+
+    def on_step_end(self, state: TrainState) -> None:
+        self._check(state)
+        if self.patience is not None and self._bad >= self.patience:
+            state.stop = True
+
+    def _check(self, state: TrainState) -> None:
+        h = state.history
+        if len(h.val_loss) == self._seen:  # no new evaluation since the last check
+            return
+        self._seen = len(h.val_loss)
+        if h.val_loss[-1] < self.best_loss - self.min_delta:
+            self.best_loss, self.best_step, self._bad = h.val_loss[-1], h.eval_steps[-1], 0
+            self._best_state = {k: v.detach().clone() for k, v in state.model.state_dict().items()}
+        else:
+            self._bad += 1
+
+    def on_train_end(self, state: TrainState) -> None:
+        if self._best_state is not None:
+            state.model.load_state_dict(self._best_state)
 
 
 class HessianCallback(_Every):

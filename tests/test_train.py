@@ -181,3 +181,39 @@ def test_progress_bar_only_when_interactive(capsys, monkeypatch):
     assert capsys.readouterr().err == ""
     run(0, progress=True)
     assert "train" in capsys.readouterr().err
+
+
+def test_early_stopping_restores_the_best_weights():
+    from refimpl.train import EarlyStopping
+
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(1, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1)
+    ).double()
+    x = torch.linspace(-2, 2, 12, dtype=torch.float64).reshape(-1, 1)
+    y = torch.sin(3 * x) + 0.5 * torch.randn(12, 1, dtype=torch.float64)
+    xv = torch.linspace(-2, 2, 101, dtype=torch.float64).reshape(-1, 1)
+    yv = torch.sin(3 * xv)
+    stopper = EarlyStopping(patience=5)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    hist = train(
+        model,
+        opt,
+        nn.functional.mse_loss,
+        x,
+        y,
+        steps=2000,
+        val=(xv, yv),
+        eval_every=10,
+        callbacks=[stopper],
+    )
+    best = int(torch.tensor(hist.val_loss).argmin())
+    assert stopper.best_step == hist.eval_steps[best]
+    assert stopper.best_loss == hist.val_loss[best] == min(hist.val_loss)
+    # stopped five evaluations after the best one, and the model holds the best weights again
+    assert hist.eval_steps[-1] == stopper.best_step + 50
+    assert hist.stopped is not None
+    with torch.no_grad():
+        assert float(nn.functional.mse_loss(model(xv), yv)) == pytest.approx(
+            stopper.best_loss, rel=1e-12
+        )

@@ -7,10 +7,17 @@ Modules:
     choosing: tuned gradient descent, momentum and Adam on three small problems.
     flatness: the sharpness of SGD, GD and SAM solutions, and its change under rescaling.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    regularisation: early stopping, an L2 penalty and dropout on an over-fitted regression.
     troubleshooting: six training failures on tiny networks, with their diagnostics and fixes.
 """
 
-from refimpl.experiments import choosing, flatness, gradient_descent, troubleshooting
+from refimpl.experiments import (
+    choosing,
+    flatness,
+    gradient_descent,
+    regularisation,
+    troubleshooting,
+)
 from refimpl.experiments.gradient_descent import (
     StabilitySweep,
     Trajectory,
@@ -34,6 +41,7 @@ __all__ = [
     "gradient_descent",
     "optimal_rate",
     "optimal_step_size",
+    "regularisation",
     "stability_sweep",
     "step_size_trajectories",
     "troubleshooting",

@@ -64,3 +64,13 @@ def test_choosing_figure_draws_each_best_run():
         drawn = [ln.get_ydata() for ln in ax.get_lines()]
         for name, y in zip(ch.OPTIMIZERS, drawn, strict=True):
             np.testing.assert_array_equal(y, res.curves[problem][name])
+
+
+def test_regularisation_figure_shows_the_test_losses():
+    from refimpl.experiments import regularisation as rg
+
+    with mpl.rc_context(SCHEMES["light"]):
+        fig = REGISTRY["choosing-regularisation"].fn()
+    res = rg.regularisation_runs()
+    widths = [p.get_width() for p in fig.axes[1].patches]
+    assert widths == [res.test_loss[k] for k in res.labels]
