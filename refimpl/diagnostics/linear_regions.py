@@ -52,7 +52,7 @@ class RegionCount:
 # --8<-- [start:patterns]
 @torch.no_grad()
 def activation_patterns(model: nn.Module, inputs: Tensor) -> Tensor:
-    r"""The activation pattern $s(x) = \mathbb{1}[z > 0]$ of every ReLU unit, for each input.
+    r"""The activation pattern $s(x) = \mathbf{1}[z > 0]$ of every ReLU unit, for each input.
 
     Every `nn.ReLU` module of `model` is hooked; its input $z$ (the pre-activation) decides the
     pattern. Each `nn.ReLU` instance must be used once per forward pass.

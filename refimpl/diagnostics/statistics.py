@@ -7,8 +7,8 @@ back through that entry), and the fraction of *dead* units, saturated on every e
 batch:
 
 $$
-\text{saturated} = \frac{1}{BU}\sum_{b,u} \mathbb{1}\big[\sigma'(z_{bu}) \approx 0\big],\qquad
-\text{dead} = \frac{1}{U}\sum_{u} \prod_{b} \mathbb{1}\big[\sigma'(z_{bu}) \approx 0\big],
+\text{saturated} = \frac{1}{BU}\sum_{b,u} \mathbf{1}\big[\sigma'(z_{bu}) \approx 0\big],\qquad
+\text{dead} = \frac{1}{U}\sum_{u} \prod_{b} \mathbf{1}\big[\sigma'(z_{bu}) \approx 0\big],
 $$
 
 with $B$ examples and $U$ units (every position after the batch dimension). For a ReLU,
