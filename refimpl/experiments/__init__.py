@@ -4,6 +4,8 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    choosing: tuned gradient descent, momentum and Adam on three small problems.
+    flatness: the sharpness of SGD, GD and SAM solutions, and its change under rescaling.
     cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
     gtrxl: distance of a gated Transformer block from the identity at initialisation.
@@ -11,6 +13,8 @@ Modules:
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    regularisation: early stopping, an L2 penalty and dropout on an over-fitted regression.
+    troubleshooting: six training failures on tiny networks, with their diagnostics and fixes.
     echo_state: memory and forgetting of echo-state reservoirs against the spectral radius.
     gated_memory: the adding problem for the RNN, LSTM and GRU, and the trained LSTM's gates.
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
@@ -39,11 +43,13 @@ from refimpl.experiments import (
     attention,
     bilevel,
     bioplausible,
+    choosing,
     cliff,
     continual,
     echo_state,
     eqprop,
     equilibrium,
+    flatness,
     gated_memory,
     gradient_descent,
     gtrxl,
@@ -57,6 +63,7 @@ from refimpl.experiments import (
     optimizer_paths,
     recurrent_depth,
     recurrent_gradients,
+    regularisation,
     regularization,
     rims,
     schedules,
@@ -64,6 +71,7 @@ from refimpl.experiments import (
     sharpness,
     ssm_lru,
     transformers_as_gnns,
+    troubleshooting,
 )
 from refimpl.experiments.attention import (
     HeadsRun,
@@ -134,6 +142,7 @@ __all__ = [
     "bilevel",
     "binary_recall",
     "bioplausible",
+    "choosing",
     "classifier_curves",
     "cliff",
     "closed_form_trajectory",
@@ -148,6 +157,7 @@ __all__ = [
     "eqprop",
     "equilibrium",
     "equivariance_errors",
+    "flatness",
     "forgetting_curves",
     "free_loss",
     "gated_memory",
@@ -177,6 +187,7 @@ __all__ = [
     "rbp_convergence",
     "recurrent_depth",
     "recurrent_gradients",
+    "regularisation",
     "regularization",
     "reparametrisation_paths",
     "rescaled_sharpness",
@@ -197,6 +208,7 @@ __all__ = [
     "step_size_trajectories",
     "teacher_task",
     "transformers_as_gnns",
+    "troubleshooting",
     "tug_of_war",
     "two_offset_copy",
     "unrolled_vs_implicit",
