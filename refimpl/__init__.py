@@ -10,12 +10,26 @@ Subpackages:
     optim: optimizers (``torch.optim.Optimizer`` subclasses) and schedules.
     functional: the pure update rules and helpers the classes call.
     data: small synthetic data sets and test problems (no downloads).
+    equilibrium: fixed-point solvers, implicit differentiation, equilibrium propagation.
+    continual: continual-learning penalties (EWC).
+    diagnostics: Hessian spectra, sharpness, layer statistics, loss slices, noise scale.
+    train: a seeded training loop with diagnostic callbacks.
     experiments: deterministic, seeded experiments returning arrays (no plotting).
     figures: one function per figure id, returning a matplotlib Figure.
 """
 
-from refimpl import data, functional, nn, optim
+from refimpl import continual, data, diagnostics, equilibrium, functional, nn, optim, train
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "data", "functional", "nn", "optim"]
+__all__ = [
+    "__version__",
+    "continual",
+    "data",
+    "diagnostics",
+    "equilibrium",
+    "functional",
+    "nn",
+    "optim",
+    "train",
+]
