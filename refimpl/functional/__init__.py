@@ -5,6 +5,15 @@ the ``torch.optim.Optimizer`` and ``torch.nn.Module`` classes in ``refimpl.optim
 ``refimpl.nn`` are thin shells that keep state and call these.
 """
 
+from refimpl.functional.conv import avg_pool2d, conv2d, im2col, max_pool2d, pad2d
 from refimpl.functional.sgd import sgd_step, sgd_update
 
-__all__ = ["sgd_step", "sgd_update"]
+__all__ = [
+    "avg_pool2d",
+    "conv2d",
+    "im2col",
+    "max_pool2d",
+    "pad2d",
+    "sgd_step",
+    "sgd_update",
+]
