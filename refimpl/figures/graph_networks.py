@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from refimpl.experiments.graph_networks import grid_graph, influence_maps
@@ -28,14 +29,13 @@ def gn_receptive_field() -> Figure:
     fig, axes = plt.subplots(2, len(DEPTHS), figsize=(8.4, 5.8))
     senders, receivers = grid_graph(SIZE, SIZE)
     yy, xx = np.divmod(np.arange(SIZE * SIZE), SIZE)
+    edges = zip(senders.tolist(), receivers.tolist(), strict=True)
+    segments = [[(xx[s], yy[s]), (xx[r], yy[r])] for s, r in edges if s < r]  # each edge once
     for row, use_global in enumerate((False, True)):
         maps = influence_maps(DEPTHS, use_global, SIZE, TARGET)
         for ax, depth in zip(axes[row], DEPTHS, strict=True):
-            for s, r in zip(senders.tolist(), receivers.tolist(), strict=True):
-                if s < r:
-                    ax.plot(
-                        [xx[s], xx[r]], [yy[s], yy[r]], color=style.foreground(), lw=0.5, alpha=0.3
-                    )
+            lines = LineCollection(segments, colors=style.foreground(), linewidths=0.5, alpha=0.3)
+            ax.add_collection(lines)
             values = maps[depth].ravel()
             reached = values > 0
             ax.scatter(

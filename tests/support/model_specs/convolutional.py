@@ -78,6 +78,57 @@ def pool_spec(name: str, ours: type, theirs: type, config: dict) -> ModelSpec:
     )
 
 
-SPECS = [conv_spec(n, c) for n, c in CONV_CONFIGS.items()] + [
-    pool_spec(n, *args) for n, args in POOL_CONFIGS.items()
-]
+def two_vectors(dtype: torch.dtype, device: torch.device) -> tuple:
+    return (
+        torch.randn(4, 3, dtype=dtype, device=device),
+        torch.randn(4, 5, dtype=dtype, device=device),
+    )
+
+
+class TorchSqueezeExcitation(torch.nn.Module):
+    """torchvision.ops.SqueezeExcitation written with torch.nn layers (torchvision is not a
+    dependency): same submodule names, so the same state_dict keys."""
+
+    def __init__(self, input_channels: int, squeeze_channels: int) -> None:
+        super().__init__()
+        self.avgpool = torch.nn.AdaptiveAvgPool2d(1)
+        self.fc1 = torch.nn.Conv2d(input_channels, squeeze_channels, 1)
+        self.fc2 = torch.nn.Conv2d(squeeze_channels, input_channels, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        s = torch.sigmoid(self.fc2(torch.relu(self.fc1(self.avgpool(x)))))
+        return s * x
+
+
+SPECS = (
+    [conv_spec(n, c) for n, c in CONV_CONFIGS.items()]
+    + [pool_spec(n, *args) for n, args in POOL_CONFIGS.items()]
+    + [
+        ModelSpec(
+            id="bilinear",
+            build=lambda: nn.Bilinear(3, 5, 4),
+            inputs=two_vectors,
+            torch_counterpart=lambda: torch.nn.Bilinear(3, 5, 4),
+        ),
+        ModelSpec(
+            id="bilinear-no-bias",
+            build=lambda: nn.Bilinear(3, 5, 2, bias=False),
+            inputs=two_vectors,
+        ),
+        ModelSpec(
+            id="squeeze-excitation", build=lambda: nn.SqueezeExcitation(6, 2), inputs=images(6)
+        ),
+        ModelSpec(id="residual-block", build=lambda: nn.ResidualBlock(3, 3), inputs=images(3)),
+        ModelSpec(
+            id="residual-block-stride",
+            build=lambda: nn.ResidualBlock(3, 5, stride=2),
+            inputs=images(3),
+        ),
+        ModelSpec(id="resnet", build=lambda: nn.ResNet(3, 4, (4, 8), 1), inputs=images(3, size=8)),
+        ModelSpec(
+            id="unet",
+            build=lambda: nn.UNet(2, 3, 4, 2),
+            inputs=lambda d, dev: (torch.randn(2, 2, 8, 12, dtype=d, device=dev),),
+        ),
+    ]
+)
