@@ -4,6 +4,7 @@ from refimpl.nn.autoencoder import Autoencoder
 from refimpl.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from refimpl.nn.ddpm import DDPM, NoisePredictor
 from refimpl.nn.graph_network import GraphNetwork, segment_sum
+from refimpl.nn.natural import WhitenedLinear, whitening
 from refimpl.nn.realnvp import AffineCoupling, RealNVP
 from refimpl.nn.resnet import ResidualBlock, ResNet, UNet
 from refimpl.nn.squeeze_excitation import Bilinear, SqueezeExcitation
@@ -23,5 +24,7 @@ __all__: list[str] = [
     "ResidualBlock",
     "SqueezeExcitation",
     "UNet",
+    "WhitenedLinear",
     "segment_sum",
+    "whitening",
 ]
