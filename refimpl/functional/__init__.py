@@ -29,6 +29,7 @@ from refimpl.functional.attention import (
 from refimpl.functional.backprop import ForwardCache, mlp_backward, mlp_forward
 from refimpl.functional.bptt import elman_bptt, elman_states
 from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_norm
+from refimpl.functional.conv import avg_pool2d, conv2d, im2col, max_pool2d, pad2d
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
 from refimpl.functional.esn import esn_states, ridge_readout
 from refimpl.functional.init import (
@@ -121,6 +122,7 @@ __all__ = [
     "adam_update",
     "as_additive_mask",
     "associative_scan",
+    "avg_pool2d",
     "batch_norm",
     "calculate_gain",
     "categorical_output_fisher",
@@ -130,6 +132,7 @@ __all__ = [
     "chunked_scan",
     "clip_by_norm",
     "clip_grad_norm_",
+    "conv2d",
     "cosine_lr",
     "cross_entropy",
     "damped_newton_direction",
@@ -153,6 +156,7 @@ __all__ = [
     "graves_lstm_cell",
     "gru_cell",
     "huber_loss",
+    "im2col",
     "kaiming_normal_",
     "kaiming_uniform_",
     "kfac_direction",
@@ -169,12 +173,14 @@ __all__ = [
     "lru_gamma",
     "lru_lambda",
     "lstm_cell",
+    "max_pool2d",
     "mlp_backward",
     "mlp_forward",
     "mse_loss",
     "natural_gradient_direction",
     "newton_direction",
     "orthogonal_",
+    "pad2d",
     "path_norm",
     "path_sgd_scales",
     "per_example_jacobians",
