@@ -128,11 +128,11 @@ def stray_figure_embeds(markdown: str) -> list[str]:
     """Figure ids of ``(figure:ID)`` links left in the prose: not alone on a line, or malformed."""
     found: list[str] = []
 
-    def collect(text: str) -> str:
-        found.extend(m["id"] for m in STRAY_FIGURE.finditer(text))
-        return text
+    def collect_part(part: str) -> str:
+        found.extend(m["id"] for m in STRAY_FIGURE.finditer(part))
+        return part
 
-    map_prose(markdown, collect)
+    map_prose(markdown, lambda text: _outside_inline_code(text, collect_part))
     return found
 
 

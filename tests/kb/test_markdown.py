@@ -100,7 +100,7 @@ def test_caption_may_contain_a_link():
 
 
 def test_embed_not_alone_on_its_line_is_reported():
-    text = "Inline ![c](figure:gd-steps) here.\n\n```\n![c](figure:in-code)\n```\n"
+    text = "Inline ![c](figure:gd-steps) here, `![c](figure:code)`.\n\n```\n![c](figure:x)\n```\n"
     out, used, _ = md.embed_figures(text, "index.md", {"gd-steps"})
     assert used == []
     assert md.stray_figure_embeds(out) == ["gd-steps"]

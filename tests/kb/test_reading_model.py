@@ -3,6 +3,7 @@ problems of every file are collected, unknown keys are kept, and `kb check` fail
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -130,7 +131,9 @@ def test_kb_check_passes_on_the_repo_and_fails_on_a_broken_copy(tmp_path):
     path = broken / "reading_list" / "bray2007.md"
     path.write_text(path.read_text().replace("year: 2007", "year: 2007a"))
     path = broken / "reading_list" / "ozair2014.md"
-    path.write_text(path.read_text().replace("concepts: []", "concepts: [nowhere/page]"))
+    path.write_text(
+        re.sub(r"^concepts:.*$", "concepts: [nowhere/page]", path.read_text(), count=1, flags=re.M)
+    )
     page = broken / "docs" / "index.md"
     page.write_text(page.read_text() + "\nSee [[no-such-page]].\n")
     result = kb("--root", str(broken), "check", cwd=broken)
