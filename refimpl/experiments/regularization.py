@@ -10,7 +10,7 @@ coordinate by about the same amount, whatever its curvature.
 weights, 5 of them nonzero in the teacher) is fitted by gradient descent on $\phi$ with
 $w = \Psi(\phi) = \phi\lvert\phi\rvert^{\alpha-1}$ from the same initial weights, for
 $\alpha \in \{1, 2, 3\}$; all fit the data, and larger $\alpha$ leaves more weights near zero.
-Reading list: ``loshchilov2019adamw``, ``schwarz2021powerprop``, ``goodfellow2016``.
+Reading list: ``loshchilov2019decoupled``, ``schwarz2021powerprop``, ``goodfellow2016``.
 """
 
 from __future__ import annotations

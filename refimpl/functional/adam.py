@@ -18,7 +18,7 @@ v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \\
 \end{aligned}
 $$
 
-Reading list: ``kingma2015adam``, ``loshchilov2019adamw``, ``reddi2018amsgrad``.
+Reading list: ``kingma2015adam``, ``loshchilov2019decoupled``, ``reddi2018amsgrad``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ $$
 
 with the moments of Adam computed from the loss gradient alone. This is ``refimpl.optim.Adam``
 with ``decoupled_weight_decay=True`` and a default decay of ``1e-2``, as in torch. Reading list:
-``loshchilov2019adamw``, ``kingma2015adam``.
+``loshchilov2019decoupled``, ``kingma2015adam``.
 """
 
 from __future__ import annotations
