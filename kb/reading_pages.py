@@ -23,7 +23,8 @@ from kb.reading import PRIORITIES, STATUSES, Entry
 INDEX = "reading-list/index.md"
 STATUS_LABEL = {"to-read": "to read", "reading": "reading", "read": "read"}
 STATUS_ORDER = ("reading", "to-read", "read")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|$~^<>])")
+# Parentheses stay unescaped: arithmatex reads `\(`...`\)` as inline math.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|$~^<>])")
 
 
 def entry_src(entry_id: str) -> str:

@@ -59,3 +59,17 @@ def test_notebook_is_executed_and_downloadable(built_site: Path):
     assert "jp-OutputArea" in html, "the notebook was not executed"
     assert (page.parent / "gradient-descent.py").is_file()
     assert 'href="gradient-descent.py"' in html and "download" in html
+
+
+def test_reading_list_index_shows_every_title_verbatim(built_site: Path):
+    """Titles are text: no escape may leak through or turn part of one into math."""
+    import html as html_lib
+
+    from kb.reading import load_reading_list
+
+    entries, _ = load_reading_list(Path(__file__).resolve().parents[2] / "reading_list")
+    page = (built_site / "reading-list" / "index.html").read_text()
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", page))
+    missing = [e.id for e in entries.values() if e.title not in text]
+    assert missing == []
+    assert "\\(" not in text and "\\[" not in text
