@@ -51,6 +51,7 @@ def _valley(ax: plt.Axes) -> None:
         ms=2.5,
         lw=0.8,
         label=rf"GD, $\epsilon = {run.lr:g}$",
+        gid="igr-valley-gd",
     )
     ax.set(
         xlim=(1.4, 2.0),
@@ -65,7 +66,14 @@ def _valley(ax: plt.Axes) -> None:
 
 def _scaling(ax: plt.Axes) -> None:
     lrs, e_flow, e_mod = (t.numpy() for t in ir.valley_error_scaling())
-    ax.loglog(lrs, e_flow, color=style.PALETTE[0], marker="o", label="GD vs flow on $L$")
+    ax.loglog(
+        lrs,
+        e_flow,
+        color=style.PALETTE[0],
+        marker="o",
+        label="GD vs flow on $L$",
+        gid="igr-err-flow",
+    )
     ax.loglog(
         lrs,
         e_mod,
@@ -73,6 +81,7 @@ def _scaling(ax: plt.Axes) -> None:
         marker="s",
         ls="--",
         label=r"GD vs flow on $\tilde L_{GD}$",
+        gid="igr-err-modified",
     )
     ax.loglog(
         lrs,
