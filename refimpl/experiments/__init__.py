@@ -13,6 +13,7 @@ Modules:
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
     gradient_descent: gradient descent on quadratics, its closed form and the stability limit.
+    implicit_regularization: GD and SGD against the flows of their modified losses.
     regularisation: early stopping, an L2 penalty and dropout on an over-fitted regression.
     troubleshooting: six training failures on tiny networks, with their diagnostics and fixes.
     echo_state: memory and forgetting of echo-state reservoirs against the spectral radius.
@@ -54,6 +55,7 @@ from refimpl.experiments import (
     gradient_descent,
     gtrxl,
     hopfield,
+    implicit_regularization,
     least_control,
     linear_attention,
     losses,
@@ -109,6 +111,19 @@ from refimpl.experiments.gradient_descent import (
 )
 from refimpl.experiments.gtrxl import identity_deviation
 from refimpl.experiments.hopfield import BinaryRecall, binary_recall, continuous_dynamics
+from refimpl.experiments.implicit_regularization import (
+    LeastSquaresSGD,
+    ValleyRun,
+    gd_iterates,
+    least_squares_sgd,
+    modified_gradient,
+    quadratic_1d_check,
+    rk4_flow,
+    valley_error_scaling,
+    valley_grad,
+    valley_modified_grad,
+    valley_runs,
+)
 from refimpl.experiments.least_control import free_loss, lcp_problem, lcp_training
 from refimpl.experiments.linear_attention import attention_costs, counted_flops
 from refimpl.experiments.natural_gradient import (
@@ -129,6 +144,7 @@ from refimpl.experiments.transformers_as_gnns import (
 __all__ = [
     "BinaryRecall",
     "HeadsRun",
+    "LeastSquaresSGD",
     "LossCurve",
     "MemoryCurve",
     "MetaRun",
@@ -137,6 +153,7 @@ __all__ = [
     "SharpnessRun",
     "StabilitySweep",
     "Trajectory",
+    "ValleyRun",
     "attention",
     "attention_costs",
     "bilevel",
@@ -161,6 +178,7 @@ __all__ = [
     "forgetting_curves",
     "free_loss",
     "gated_memory",
+    "gd_iterates",
     "gd_trajectory",
     "gradient_descent",
     "graph_attention_weights",
@@ -168,21 +186,25 @@ __all__ = [
     "gtrxl",
     "hopfield",
     "identity_deviation",
+    "implicit_regularization",
     "lcp_problem",
     "lcp_training",
     "least_control",
+    "least_squares_sgd",
     "linear_attention",
     "losses",
     "make_task",
     "memory_vs_iterations",
     "meta_learning_curves",
     "minibatch",
+    "modified_gradient",
     "momentum",
     "natural_gradient",
     "optimal_rate",
     "optimal_step_size",
     "optimizer_paths",
     "positional_similarity",
+    "quadratic_1d_check",
     "ray_interference",
     "rbp_convergence",
     "recurrent_depth",
@@ -193,6 +215,7 @@ __all__ = [
     "rescaled_sharpness",
     "rims",
     "rims_activity",
+    "rk4_flow",
     "saddle_function",
     "saddle_runs",
     "sam_vs_gd",
@@ -212,4 +235,8 @@ __all__ = [
     "tug_of_war",
     "two_offset_copy",
     "unrolled_vs_implicit",
+    "valley_error_scaling",
+    "valley_grad",
+    "valley_modified_grad",
+    "valley_runs",
 ]
