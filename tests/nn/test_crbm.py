@@ -132,3 +132,15 @@ def test_sampling_respects_pooling_and_frequencies() -> None:
         h = m.sample_hidden(v, gen)
         assert h.sum((2, 3)).max() <= 1  # at most one unit on per block
         torch.testing.assert_close(h.mean(0), m.hidden_probs(v[:1])[0][0], atol=0.015, rtol=0)
+
+
+def test_bar_images_are_binary_strokes() -> None:
+    from refimpl.experiments.crbm import bar_images
+
+    x = bar_images(50, seed=3)
+    assert x.shape == (50, 1, 16, 16)
+    assert set(x.unique().tolist()) <= {0.0, 1.0}
+    # two strokes of 15 sample points each: at most 30 pixels on, and never an empty image
+    on = x.sum((1, 2, 3))
+    assert on.min() >= 3 and on.max() <= 30
+    torch.testing.assert_close(x, bar_images(50, seed=3))
