@@ -3,6 +3,7 @@
 from refimpl.nn.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
 from refimpl.nn.autoencoder import Autoencoder
 from refimpl.nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from refimpl.nn.crbm import ConvRBM
 from refimpl.nn.ddpm import DDPM, NoisePredictor
 from refimpl.nn.deep_linear import DeepLinearNetwork
 from refimpl.nn.deep_rnn import DeepTransitionRNN
@@ -52,6 +53,7 @@ __all__ = [
     "CausalTransformer",
     "ChungGRU",
     "Conv2d",
+    "ConvRBM",
     "DeepLinearNetwork",
     "DeepTransitionRNN",
     "Dropout",
