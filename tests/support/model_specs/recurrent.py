@@ -142,6 +142,14 @@ SPECS += [
         inputs=sequence(False),
     ),
     ModelSpec(
+        id="do-rnn-initial-state",
+        build=lambda: DeepTransitionRNN(I, H, 2, transition_layers=1, output_layers=3),
+        inputs=lambda dtype, device: (
+            torch.randn(T, B, I, dtype=dtype, device=device),
+            torch.randn(B, H, dtype=dtype, device=device),
+        ),
+    ),
+    ModelSpec(
         id="dt-rnn-relu-batch-first",
         build=lambda: DeepTransitionRNN(I, H, 2, nonlinearity="relu", batch_first=True),
         inputs=sequence(True),
