@@ -20,6 +20,7 @@ Modules:
     gated_memory: the adding problem for the RNN, LSTM and GRU, and the trained LSTM's gates.
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
     recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
+    seq2seq_reversal: a GRU encoder–decoder with attention learns to reverse sequences.
     ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
@@ -70,6 +71,7 @@ from refimpl.experiments import (
     rims,
     schedules,
     second_order,
+    seq2seq_reversal,
     sharpness,
     ssm_lru,
     transformers_as_gnns,
@@ -221,6 +223,7 @@ __all__ = [
     "sam_vs_gd",
     "schedules",
     "second_order",
+    "seq2seq_reversal",
     "sharpness",
     "sinusoid_features",
     "sinusoid_task",

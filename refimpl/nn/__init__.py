@@ -31,6 +31,7 @@ from refimpl.nn.rims import RIMs
 from refimpl.nn.rnn import RNN
 from refimpl.nn.rwkv import RWKVBlock, RWKVChannelMixing, RWKVTimeMixing
 from refimpl.nn.s4d import S4D
+from refimpl.nn.seq2seq import Seq2Seq
 from refimpl.nn.squeeze_excitation import Bilinear, SqueezeExcitation
 from refimpl.nn.transformer import CausalTransformer, TransformerEncoderLayer
 
@@ -80,6 +81,7 @@ __all__ = [
     "RealNVP",
     "ResNet",
     "ResidualBlock",
+    "Seq2Seq",
     "Sigmoid",
     "Softmax",
     "SqueezeExcitation",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import torch
 
 from model_specs.spec import ModelSpec
-from refimpl.nn import GRU, LSTM, RNN, ChungGRU, DeepTransitionRNN, EchoStateNetwork, GravesLSTM
+from refimpl.nn import (
+    GRU,
+    LSTM,
+    RNN,
+    ChungGRU,
+    DeepTransitionRNN,
+    EchoStateNetwork,
+    GravesLSTM,
+    Seq2Seq,
+)
 
 I, H, T, B = 3, 5, 6, 4
 
@@ -142,6 +151,14 @@ SPECS += [
         inputs=sequence(False),
     ),
     ModelSpec(
+        id="do-rnn-initial-state",
+        build=lambda: DeepTransitionRNN(I, H, 2, transition_layers=1, output_layers=3),
+        inputs=lambda dtype, device: (
+            torch.randn(T, B, I, dtype=dtype, device=device),
+            torch.randn(B, H, dtype=dtype, device=device),
+        ),
+    ),
+    ModelSpec(
         id="dt-rnn-relu-batch-first",
         build=lambda: DeepTransitionRNN(I, H, 2, nonlinearity="relu", batch_first=True),
         inputs=sequence(True),
@@ -153,5 +170,16 @@ SPECS += [
         id="echo-state-network",
         build=lambda: EchoStateNetwork(I, 20, 2, generator=torch.Generator().manual_seed(0)),
         inputs=sequence(False),
+    ),
+]
+
+SPECS += [
+    ModelSpec(
+        id="seq2seq-bahdanau-attention",
+        build=lambda: Seq2Seq(7, 8, 4, H, attention_size=3),
+        inputs=lambda dtype, device: (
+            torch.randint(7, (B, T), device=device),
+            torch.randint(8, (B, 4), device=device),
+        ),
     ),
 ]
