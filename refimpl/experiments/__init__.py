@@ -5,6 +5,7 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     choosing: tuned gradient descent, momentum and Adam on three small problems.
+    choosing_architecture: MLP against CNN on translated patterns and against sum pooling on sets.
     flatness: the sharpness of SGD, GD and SAM solutions, and its change under rescaling.
     cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
@@ -44,6 +45,7 @@ from refimpl.experiments import (
     bilevel,
     bioplausible,
     choosing,
+    choosing_architecture,
     cliff,
     continual,
     echo_state,
@@ -87,6 +89,13 @@ from refimpl.experiments.bilevel import (
     unrolled_vs_implicit,
 )
 from refimpl.experiments.bioplausible import credit_assignment_comparison, teacher_task
+from refimpl.experiments.choosing_architecture import (
+    ArchitectureCurves,
+    image_comparison,
+    pattern_images,
+    set_comparison,
+    set_task,
+)
 from refimpl.experiments.continual import forgetting_curves, make_task, ray_interference, tug_of_war
 from refimpl.experiments.eqprop import ep_error_vs_beta
 from refimpl.experiments.equilibrium import (
@@ -127,6 +136,7 @@ from refimpl.experiments.transformers_as_gnns import (
 )
 
 __all__ = [
+    "ArchitectureCurves",
     "BinaryRecall",
     "HeadsRun",
     "LossCurve",
@@ -143,6 +153,7 @@ __all__ = [
     "binary_recall",
     "bioplausible",
     "choosing",
+    "choosing_architecture",
     "classifier_curves",
     "cliff",
     "closed_form_trajectory",
@@ -168,6 +179,7 @@ __all__ = [
     "gtrxl",
     "hopfield",
     "identity_deviation",
+    "image_comparison",
     "lcp_problem",
     "lcp_training",
     "least_control",
@@ -182,6 +194,7 @@ __all__ = [
     "optimal_rate",
     "optimal_step_size",
     "optimizer_paths",
+    "pattern_images",
     "positional_similarity",
     "ray_interference",
     "rbp_convergence",
@@ -198,6 +211,8 @@ __all__ = [
     "sam_vs_gd",
     "schedules",
     "second_order",
+    "set_comparison",
+    "set_task",
     "sharpness",
     "sinusoid_features",
     "sinusoid_task",
