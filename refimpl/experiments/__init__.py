@@ -5,6 +5,7 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 
 Modules:
     choosing: tuned gradient descent, momentum and Adam on three small problems.
+    choosing_architecture: MLP against CNN on translated patterns and against sum pooling on sets.
     flatness: the sharpness of SGD, GD and SAM solutions, and its change under rescaling.
     cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
@@ -46,6 +47,7 @@ from refimpl.experiments import (
     bilevel,
     bioplausible,
     choosing,
+    choosing_architecture,
     cliff,
     continual,
     echo_state,
@@ -91,6 +93,13 @@ from refimpl.experiments.bilevel import (
     unrolled_vs_implicit,
 )
 from refimpl.experiments.bioplausible import credit_assignment_comparison, teacher_task
+from refimpl.experiments.choosing_architecture import (
+    ArchitectureCurves,
+    image_comparison,
+    pattern_images,
+    set_comparison,
+    set_task,
+)
 from refimpl.experiments.continual import forgetting_curves, make_task, ray_interference, tug_of_war
 from refimpl.experiments.eqprop import ep_error_vs_beta
 from refimpl.experiments.equilibrium import (
@@ -144,6 +153,7 @@ from refimpl.experiments.transformers_as_gnns import (
 )
 
 __all__ = [
+    "ArchitectureCurves",
     "BinaryRecall",
     "HeadsRun",
     "LeastSquaresSGD",
@@ -162,6 +172,7 @@ __all__ = [
     "binary_recall",
     "bioplausible",
     "choosing",
+    "choosing_architecture",
     "classifier_curves",
     "cliff",
     "closed_form_trajectory",
@@ -188,6 +199,7 @@ __all__ = [
     "gtrxl",
     "hopfield",
     "identity_deviation",
+    "image_comparison",
     "implicit_regularization",
     "lcp_problem",
     "lcp_training",
@@ -205,6 +217,7 @@ __all__ = [
     "optimal_rate",
     "optimal_step_size",
     "optimizer_paths",
+    "pattern_images",
     "positional_similarity",
     "quadratic_1d_check",
     "ray_interference",
@@ -224,6 +237,8 @@ __all__ = [
     "schedules",
     "second_order",
     "seq2seq_reversal",
+    "set_comparison",
+    "set_task",
     "sharpness",
     "sinusoid_features",
     "sinusoid_task",
