@@ -115,15 +115,29 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def _add_reading_pages(self, files: Files, config: MkDocsConfig) -> None:
         pages = {f.src_uri for f in files if f.src_uri.endswith(".md")}
+        written: set[Path] = set()
+
+        def add(src: str, text: str, inclusion: InclusionLevel) -> None:
+            # Generated pages are written to the cache, and only when their text changes, so
+            # that `mkdocs serve --dirty` sees them as unmodified and re-renders only what an
+            # edit touched (a page given as a string always counts as modified).
+            path = self.cache_dir / "reading-pages" / src
+            written.add(path)
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            files.append(File.generated(config, src, abs_src_path=str(path), inclusion=inclusion))
+
         for entry in self.entries.values():
             src = reading_pages.entry_src(entry.id)
             if files.get_file_from_path(src) is None:
-                text = reading_pages.entry_page(entry, pages)
-                inclusion = InclusionLevel.NOT_IN_NAV
-                files.append(File.generated(config, src, content=text, inclusion=inclusion))
+                add(src, reading_pages.entry_page(entry, pages), InclusionLevel.NOT_IN_NAV)
         if files.get_file_from_path(reading_pages.INDEX) is None:
             text = reading_pages.index_page(self.entries.values())
-            files.append(File.generated(config, reading_pages.INDEX, content=text))
+            add(reading_pages.INDEX, text, InclusionLevel.UNDEFINED)
+        for path in (self.cache_dir / "reading-pages").rglob("*.md"):
+            if path not in written:
+                path.unlink()
 
     def _add_vendor_files(self, files: Files, config: MkDocsConfig) -> None:
         for dest, src in self.config.vendor.items():

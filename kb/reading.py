@@ -277,13 +277,25 @@ def parse_entry(text: str, path: Path) -> tuple[Entry | None, list[Problem]]:
     return entry, problems
 
 
+#: parsed entries by path and text, kept for the life of the process: ``mkdocs serve`` reloads
+#: the reading list on every rebuild, and re-parsing unchanged YAML would dominate a one-page
+#: rebuild (entries are not mutated after parsing)
+_PARSED: dict[tuple[Path, str], tuple[Entry | None, list[Problem]]] = {}
+
+
 def load_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
     """Parse one entry file; return the entry (None if unusable) and its problems."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(path, 1, "", f"cannot read the file: {exc}")]
-    return parse_entry(text, path)
+    key = (path, text)
+    if key not in _PARSED:
+        if len(_PARSED) > 10_000:
+            _PARSED.clear()
+        _PARSED[key] = parse_entry(text, path)
+    entry, problems = _PARSED[key]
+    return entry, list(problems)
 
 
 def load_reading_list(directory: Path) -> tuple[dict[str, Entry], list[Problem]]:

@@ -12,19 +12,19 @@ The class keeps the ``step``, ``square_avg`` and ``acc_delta`` state; the update
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from refimpl.functional.adadelta import adadelta_step
+from refimpl.optim._base import ElementwiseOptimizer
 from refimpl.optim._common import Params, check_lr, check_nonnegative, new_step, step_as_tensor
 
 __all__ = ["Adadelta"]
 
 
-class Adadelta(torch.optim.Optimizer):
+class Adadelta(ElementwiseOptimizer):
     r"""AdaDelta, matching ``torch.optim.Adadelta`` (arguments, defaults, state, trajectory).
 
     The step is the gradient scaled by the ratio of two moving root-mean-squares, of past
@@ -41,6 +41,8 @@ class Adadelta(torch.optim.Optimizer):
         maximize: maximise instead of minimise (default ``False``).
         differentiable: accepted for compatibility; the step runs under ``no_grad``.
     """
+
+    sparse_error = "Adadelta does not support sparse gradients"
 
     def __init__(
         self,
@@ -82,41 +84,27 @@ class Adadelta(torch.optim.Optimizer):
             group.setdefault("capturable", False)
         step_as_tensor(self.state)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Perform one optimisation step.
+    def init_state(self, param: Tensor, group: dict[str, Any]) -> dict[str, Tensor]:
+        """``step``, ``square_avg`` and ``acc_delta``, as torch keeps them."""
+        return {
+            "step": new_step(),
+            "square_avg": torch.zeros_like(param),
+            "acc_delta": torch.zeros_like(param),
+        }
 
-        Args:
-            closure: optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss returned by ``closure``, or ``None`` without one.
-        """
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            for p in params:
-                if p.grad.is_sparse:
-                    raise RuntimeError("Adadelta does not support sparse gradients")
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = new_step()
-                    state["square_avg"] = torch.zeros_like(p)
-                    state["acc_delta"] = torch.zeros_like(p)
-            states = [self.state[p] for p in params]
-            adadelta_step(
-                params,
-                [p.grad for p in params],
-                [s["square_avg"] for s in states],
-                [s["acc_delta"] for s in states],
-                [s["step"] for s in states],
-                lr=group["lr"],
-                rho=group["rho"],
-                eps=group["eps"],
-                weight_decay=group["weight_decay"],
-                maximize=group["maximize"],
-            )
-        return loss
+    def update_group(
+        self, group: dict[str, Any], params: list[Tensor], states: list[dict[str, Any]]
+    ) -> None:
+        """One Adadelta step of a parameter group, by `refimpl.functional.adadelta_step`."""
+        adadelta_step(
+            params,
+            [p.grad for p in params],
+            [s["square_avg"] for s in states],
+            [s["acc_delta"] for s in states],
+            [s["step"] for s in states],
+            lr=group["lr"],
+            rho=group["rho"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        )

@@ -11,19 +11,19 @@ The class keeps the ``step`` and ``sum`` state; the update is
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from refimpl.functional.adagrad import adagrad_step
+from refimpl.optim._base import ElementwiseOptimizer
 from refimpl.optim._common import Params, check_lr, check_nonnegative, new_step, step_as_tensor
 
 __all__ = ["Adagrad"]
 
 
-class Adagrad(torch.optim.Optimizer):
+class Adagrad(ElementwiseOptimizer):
     r"""AdaGrad, matching ``torch.optim.Adagrad`` (arguments, defaults, state, trajectory).
 
     Each coordinate's step is divided by the root of the sum of its squared gradients:
@@ -97,31 +97,18 @@ class Adagrad(torch.optim.Optimizer):
             group.setdefault("fused", None)
         step_as_tensor(self.state)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Perform one optimisation step.
-
-        Args:
-            closure: optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss returned by ``closure``, or ``None`` without one.
-        """
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            adagrad_step(
-                params,
-                [p.grad for p in params],
-                [self.state[p]["sum"] for p in params],
-                [self.state[p]["step"] for p in params],
-                lr=group["lr"],
-                lr_decay=group["lr_decay"],
-                weight_decay=group["weight_decay"],
-                eps=group["eps"],
-                maximize=group["maximize"],
-            )
-        return loss
+    def update_group(
+        self, group: dict[str, Any], params: list[Tensor], states: list[dict[str, Any]]
+    ) -> None:
+        """One Adagrad step of a parameter group, by `refimpl.functional.adagrad_step`."""
+        adagrad_step(
+            params,
+            [p.grad for p in params],
+            [s["sum"] for s in states],
+            [s["step"] for s in states],
+            lr=group["lr"],
+            lr_decay=group["lr_decay"],
+            weight_decay=group["weight_decay"],
+            eps=group["eps"],
+            maximize=group["maximize"],
+        )

@@ -12,19 +12,19 @@ update is ``refimpl.functional.adam_step``. Reading list: ``kingma2015adam``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from refimpl.functional.adam import adam_step
+from refimpl.optim._base import ElementwiseOptimizer
 from refimpl.optim._common import Params, check_lr, check_nonnegative, new_step, step_as_tensor
 
 __all__ = ["Adam"]
 
 
-class Adam(torch.optim.Optimizer):
+class Adam(ElementwiseOptimizer):
     r"""Adam, matching ``torch.optim.Adam`` (arguments, defaults, state, trajectory).
 
     Steps along the bias-corrected first moment divided by the root of the bias-corrected
@@ -47,6 +47,8 @@ class Adam(torch.optim.Optimizer):
         fused: accepted for compatibility; no fused kernel is used.
         decoupled_weight_decay: decay the weights directly, as AdamW (default ``False``).
     """
+
+    sparse_error = "Adam does not support sparse gradients, please consider SparseAdam instead"
 
     def __init__(
         self,
@@ -112,50 +114,35 @@ class Adam(torch.optim.Optimizer):
             group.setdefault("fused", None)
         step_as_tensor(self.state)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Perform one optimisation step.
+    def init_state(self, param: Tensor, group: dict[str, Any]) -> dict[str, Tensor]:
+        """``step``, ``exp_avg``, ``exp_avg_sq`` (and ``max_exp_avg_sq`` for AMSGrad), as torch."""
+        state = {
+            "step": new_step(),
+            "exp_avg": torch.zeros_like(param),
+            "exp_avg_sq": torch.zeros_like(param),
+        }
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = torch.zeros_like(param)
+        return state
 
-        Args:
-            closure: optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss returned by ``closure``, or ``None`` without one.
-        """
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            for p in params:
-                if p.grad.is_sparse:
-                    raise RuntimeError(
-                        "Adam does not support sparse gradients, please consider SparseAdam instead"
-                    )
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = new_step()
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_sq"] = torch.zeros_like(p)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = torch.zeros_like(p)
-            states = [self.state[p] for p in params]
-            beta1, beta2 = (float(b) for b in group["betas"])
-            adam_step(
-                params,
-                [p.grad for p in params],
-                [s["exp_avg"] for s in states],
-                [s["exp_avg_sq"] for s in states],
-                [s["max_exp_avg_sq"] if group["amsgrad"] else None for s in states],
-                [s["step"] for s in states],
-                lr=group["lr"],
-                beta1=beta1,
-                beta2=beta2,
-                eps=group["eps"],
-                weight_decay=group["weight_decay"],
-                decoupled_weight_decay=group["decoupled_weight_decay"],
-                maximize=group["maximize"],
-                foreach=group["foreach"],
-            )
-        return loss
+    def update_group(
+        self, group: dict[str, Any], params: list[Tensor], states: list[dict[str, Any]]
+    ) -> None:
+        """One Adam step of a parameter group, by `refimpl.functional.adam_step`."""
+        beta1, beta2 = (float(b) for b in group["betas"])
+        adam_step(
+            params,
+            [p.grad for p in params],
+            [s["exp_avg"] for s in states],
+            [s["exp_avg_sq"] for s in states],
+            [s["max_exp_avg_sq"] if group["amsgrad"] else None for s in states],
+            [s["step"] for s in states],
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            maximize=group["maximize"],
+            foreach=group["foreach"],
+        )

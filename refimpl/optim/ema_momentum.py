@@ -12,18 +12,19 @@ Reading list: ``polyak1964some``, ``sutskever2013init``, ``goodfellow2016``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import Tensor
 
 from refimpl.functional.ema_momentum import ema_momentum_step
+from refimpl.optim._base import ElementwiseOptimizer
 from refimpl.optim._common import Params, check_lr
 
 __all__ = ["EMAMomentum"]
 
 
-class EMAMomentum(torch.optim.Optimizer):
+class EMAMomentum(ElementwiseOptimizer):
     r"""Momentum as the lecture slides write it: a step along a moving average of gradients.
 
     $V \leftarrow \alpha V + (1-\alpha)\nabla L$, $\theta \leftarrow \theta - \gamma V$, with
@@ -60,32 +61,19 @@ class EMAMomentum(torch.optim.Optimizer):
             raise ValueError(f"Invalid alpha value: {alpha}")
         super().__init__(params, {"lr": lr, "alpha": alpha, "maximize": maximize})
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Perform one optimisation step.
+    def init_state(self, param: Tensor, group: dict[str, Any]) -> dict[str, Tensor]:
+        """The velocity, $V_0 = 0$."""
+        return {"velocity": torch.zeros_like(param)}
 
-        Args:
-            closure: optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss returned by ``closure``, or ``None`` without one.
-        """
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            for p in params:
-                if "velocity" not in self.state[p]:
-                    # V_0 = 0
-                    self.state[p]["velocity"] = torch.zeros_like(p)
-            ema_momentum_step(
-                params,
-                [p.grad for p in params],
-                [self.state[p]["velocity"] for p in params],
-                lr=group["lr"],
-                alpha=group["alpha"],
-                maximize=group["maximize"],
-            )
-        return loss
+    def update_group(
+        self, group: dict[str, Any], params: list[Tensor], states: list[dict[str, Any]]
+    ) -> None:
+        """One step of a parameter group, by `refimpl.functional.ema_momentum_step`."""
+        ema_momentum_step(
+            params,
+            [p.grad for p in params],
+            [s["velocity"] for s in states],
+            lr=group["lr"],
+            alpha=group["alpha"],
+            maximize=group["maximize"],
+        )

@@ -13,19 +13,19 @@ update is ``refimpl.functional.rmsprop_step``. Reading list: ``tieleman2012rmspr
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from refimpl.functional.rmsprop import rmsprop_step
+from refimpl.optim._base import ElementwiseOptimizer
 from refimpl.optim._common import Params, check_lr, check_nonnegative, new_step, step_as_tensor
 
 __all__ = ["RMSprop"]
 
 
-class RMSprop(torch.optim.Optimizer):
+class RMSprop(ElementwiseOptimizer):
     r"""RMSprop, matching ``torch.optim.RMSprop`` (arguments, defaults, state, trajectory).
 
     Divides the gradient by the root of a moving average of its square,
@@ -47,6 +47,8 @@ class RMSprop(torch.optim.Optimizer):
         maximize: maximise instead of minimise (default ``False``).
         differentiable: accepted for compatibility; the step runs under ``no_grad``.
     """
+
+    sparse_error = "RMSprop does not support sparse gradients"
 
     def __init__(
         self,
@@ -93,47 +95,31 @@ class RMSprop(torch.optim.Optimizer):
             group.setdefault("capturable", False)
         step_as_tensor(self.state)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Perform one optimisation step.
+    def init_state(self, param: Tensor, group: dict[str, Any]) -> dict[str, Tensor]:
+        """``step`` and ``square_avg``, plus ``momentum_buffer`` and ``grad_avg`` when used."""
+        state = {"step": new_step(), "square_avg": torch.zeros_like(param)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = torch.zeros_like(param)
+        if group["centered"]:
+            state["grad_avg"] = torch.zeros_like(param)
+        return state
 
-        Args:
-            closure: optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss returned by ``closure``, or ``None`` without one.
-        """
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            for p in params:
-                if p.grad.is_sparse:
-                    raise RuntimeError("RMSprop does not support sparse gradients")
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = new_step()
-                    state["square_avg"] = torch.zeros_like(p)
-                    if group["momentum"] > 0:
-                        state["momentum_buffer"] = torch.zeros_like(p)
-                    if group["centered"]:
-                        state["grad_avg"] = torch.zeros_like(p)
-            states = [self.state[p] for p in params]
-            rmsprop_step(
-                params,
-                [p.grad for p in params],
-                [s["square_avg"] for s in states],
-                [s["grad_avg"] if group["centered"] else None for s in states],
-                [s["momentum_buffer"] if group["momentum"] > 0 else None for s in states],
-                [s["step"] for s in states],
-                lr=group["lr"],
-                alpha=group["alpha"],
-                eps=group["eps"],
-                weight_decay=group["weight_decay"],
-                momentum=group["momentum"],
-                maximize=group["maximize"],
-                foreach=group["foreach"],
-            )
-        return loss
+    def update_group(
+        self, group: dict[str, Any], params: list[Tensor], states: list[dict[str, Any]]
+    ) -> None:
+        """One RMSprop step of a parameter group, by `refimpl.functional.rmsprop_step`."""
+        rmsprop_step(
+            params,
+            [p.grad for p in params],
+            [s["square_avg"] for s in states],
+            [s["grad_avg"] if group["centered"] else None for s in states],
+            [s["momentum_buffer"] if group["momentum"] > 0 else None for s in states],
+            [s["step"] for s in states],
+            lr=group["lr"],
+            alpha=group["alpha"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            momentum=group["momentum"],
+            maximize=group["maximize"],
+            foreach=group["foreach"],
+        )

@@ -16,20 +16,18 @@ $\theta_{t+1} = \theta_t - \gamma\nabla L(\theta_t)$. Reading list: ``goodfellow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
-import torch
 from torch import Tensor
 
 from refimpl.functional.sgd import sgd_step
+from refimpl.optim._base import ElementwiseOptimizer
+from refimpl.optim._common import Params
 
 __all__ = ["SGD"]
 
-Params = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
-
-class SGD(torch.optim.Optimizer):
+class SGD(ElementwiseOptimizer):
     r"""Stochastic gradient descent (optionally with momentum), matching ``torch.optim.SGD``.
 
     Same constructor, defaults, validation, state keys and trajectory as ``torch.optim.SGD``:
@@ -130,43 +128,25 @@ class SGD(torch.optim.Optimizer):
             group.setdefault("differentiable", False)
             group.setdefault("fused", False)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Perform one optimisation step.
-
-        Args:
-            closure: optional function that re-evaluates the model and returns the loss; it is
-                called with gradients enabled before the update.
-
-        Returns:
-            The loss returned by ``closure``, or ``None`` without one.
-        """
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-
-        for group in self.param_groups:
-            # parameters without a gradient are skipped (they get neither an update nor state)
-            params = [p for p in group["params"] if p.grad is not None]
-            grads = [p.grad for p in params]
-            uses_momentum = group["momentum"] != 0
-            buffers = [
-                self.state[p].get("momentum_buffer") if uses_momentum else None for p in params
-            ]
-            sgd_step(
-                params,
-                grads,
-                buffers,
-                lr=group["lr"],
-                momentum=group["momentum"],
-                dampening=group["dampening"],
-                weight_decay=group["weight_decay"],
-                nesterov=group["nesterov"],
-                maximize=group["maximize"],
-                foreach=group["foreach"],
-            )
-            if uses_momentum:
-                for p, buf in zip(params, buffers, strict=True):
-                    self.state[p]["momentum_buffer"] = buf
-        return loss
+    def update_group(
+        self, group: dict[str, Any], params: list[Tensor], states: list[dict[str, Any]]
+    ) -> None:
+        """One SGD step of a parameter group, by `refimpl.functional.sgd_step`."""
+        uses_momentum = group["momentum"] != 0
+        # the buffer is created by the first step (b_1 = g_1), so it may be missing
+        buffers = [s.get("momentum_buffer") if uses_momentum else None for s in states]
+        sgd_step(
+            params,
+            [p.grad for p in params],
+            buffers,
+            lr=group["lr"],
+            momentum=group["momentum"],
+            dampening=group["dampening"],
+            weight_decay=group["weight_decay"],
+            nesterov=group["nesterov"],
+            maximize=group["maximize"],
+            foreach=group["foreach"],
+        )
+        if uses_momentum:
+            for p, buf in zip(params, buffers, strict=True):
+                self.state[p]["momentum_buffer"] = buf

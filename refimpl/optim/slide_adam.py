@@ -12,18 +12,19 @@ with no bias correction and $\epsilon$ inside the root. The classes keep the ``v
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import Tensor
 
 from refimpl.functional.slide_adam import slide_adam_step
+from refimpl.optim._base import ElementwiseOptimizer
 from refimpl.optim._common import Params, check_lr, check_nonnegative
 
 __all__ = ["SlideAdam", "SlideRMSprop"]
 
 
-class SlideAdam(torch.optim.Optimizer):
+class SlideAdam(ElementwiseOptimizer):
     r"""The lecture notes' "~Adam": EMA momentum over the root of an EMA of squared gradients.
 
     $V \leftarrow \alpha V + (1-\alpha) g$, $S \leftarrow \beta S + (1-\beta) g^2$,
@@ -59,42 +60,29 @@ class SlideAdam(torch.optim.Optimizer):
         defaults = {"lr": lr, "alpha": alpha, "beta": beta, "eps": eps, "maximize": maximize}
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Perform one optimisation step.
+    def init_state(self, param: Tensor, group: dict[str, Any]) -> dict[str, Tensor]:
+        """$S_0 = 0$, and $V_0 = 0$ unless $\\alpha = 0$ (the RMSprop form keeps no velocity)."""
+        state = {"square_avg": torch.zeros_like(param)}
+        if group["alpha"] != 0:
+            state["velocity"] = torch.zeros_like(param)
+        return state
 
-        Args:
-            closure: optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss returned by ``closure``, or ``None`` without one.
-        """
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            with_velocity = group["alpha"] != 0
-            for p in params:
-                state = self.state[p]
-                if len(state) == 0:
-                    # V_0 = S_0 = 0
-                    state["square_avg"] = torch.zeros_like(p)
-                    if with_velocity:
-                        state["velocity"] = torch.zeros_like(p)
-            slide_adam_step(
-                params,
-                [p.grad for p in params],
-                [self.state[p]["velocity"] if with_velocity else None for p in params],
-                [self.state[p]["square_avg"] for p in params],
-                lr=group["lr"],
-                alpha=group["alpha"],
-                beta=group["beta"],
-                eps=group["eps"],
-                maximize=group["maximize"],
-            )
-        return loss
+    def update_group(
+        self, group: dict[str, Any], params: list[Tensor], states: list[dict[str, Any]]
+    ) -> None:
+        """One step of a parameter group, by `refimpl.functional.slide_adam_step`."""
+        with_velocity = group["alpha"] != 0
+        slide_adam_step(
+            params,
+            [p.grad for p in params],
+            [s["velocity"] if with_velocity else None for s in states],
+            [s["square_avg"] for s in states],
+            lr=group["lr"],
+            alpha=group["alpha"],
+            beta=group["beta"],
+            eps=group["eps"],
+            maximize=group["maximize"],
+        )
 
 
 class SlideRMSprop(SlideAdam):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 mpl = pytest.importorskip("matplotlib")
@@ -11,6 +9,7 @@ mpl.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from tests_support import figure_svg  # noqa: E402
 
 from refimpl.experiments.linear_attention import attention_costs  # noqa: E402
 from refimpl.experiments.transformers_as_gnns import equivariance_errors  # noqa: E402
@@ -55,12 +54,4 @@ def test_equivariance_figure_plots_the_errors():
 
 @pytest.mark.parametrize("fig_id", IDS)
 def test_deterministic_svg(fig_id: str) -> None:
-    outputs = []
-    for _ in range(2):
-        with mpl.rc_context(SCHEMES["light"]):
-            fig = REGISTRY[fig_id].fn()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-            plt.close(fig)
-        outputs.append(buf.getvalue())
-    assert outputs[0] == outputs[1]
+    assert figure_svg(fig_id) == figure_svg(fig_id)

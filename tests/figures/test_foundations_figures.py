@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 
@@ -11,6 +9,7 @@ mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from tests_support import figure_svg  # noqa: E402
 
 from refimpl.experiments import backpropagation as bp  # noqa: E402
 from refimpl.experiments import deep_linear, linear_models, supervised  # noqa: E402
@@ -102,15 +101,7 @@ def test_deep_linear_and_supervised_figures_plot_the_experiments() -> None:
 
 @pytest.mark.parametrize("fig_id", IDS)
 def test_deterministic_svg(fig_id: str) -> None:
-    outputs = []
-    for _ in range(2):
-        with mpl.rc_context(SCHEMES["light"]):
-            fig = REGISTRY[fig_id].fn()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-            plt.close(fig)
-        outputs.append(buf.getvalue())
-    assert outputs[0] == outputs[1]
+    assert figure_svg(fig_id) == figure_svg(fig_id)
 
 
 def test_generalization_figures_plot_the_experiments() -> None:

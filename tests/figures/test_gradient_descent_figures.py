@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,7 @@ mpl.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from tests_support import figure_svg  # noqa: E402
 
 from refimpl.experiments import gradient_descent as gd  # noqa: E402
 from refimpl.figures import REGISTRY  # noqa: E402
@@ -86,12 +85,4 @@ def test_loss_curves_plot_the_runs_and_the_sweep() -> None:
 
 @pytest.mark.parametrize("fig_id", ["gd-step-sizes", "gd-loss-curves"])
 def test_deterministic_svg(fig_id: str) -> None:
-    outputs = []
-    for _ in range(2):
-        with mpl.rc_context(SCHEMES["light"]):
-            fig = REGISTRY[fig_id].fn()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-            plt.close(fig)
-        outputs.append(buf.getvalue())
-    assert outputs[0] == outputs[1]
+    assert figure_svg(fig_id) == figure_svg(fig_id)

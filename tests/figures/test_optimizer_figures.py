@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,7 @@ mpl.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from tests_support import figure_svg  # noqa: E402
 
 from refimpl.experiments import minibatch as mb  # noqa: E402
 from refimpl.experiments import momentum as mom  # noqa: E402
@@ -84,15 +83,7 @@ def test_optimizer_paths_figure_plots_every_method_on_every_problem() -> None:
 
 @pytest.mark.parametrize("fig_id", FIGURES)
 def test_deterministic_svg(fig_id: str) -> None:
-    outputs = []
-    for _ in range(2):
-        with mpl.rc_context(SCHEMES["light"]):
-            fig = REGISTRY[fig_id].fn()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-            plt.close(fig)
-        outputs.append(buf.getvalue())
-    assert outputs[0] == outputs[1]
+    assert figure_svg(fig_id) == figure_svg(fig_id)
 
 
 def test_cliff_figure_plots_the_runs() -> None:

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -127,9 +128,11 @@ def make_site(root: Path, index: str = INDEX) -> None:
     (reading / "plain2019.md").write_text(PLAIN)
 
 
-def build(root: Path) -> subprocess.CompletedProcess[str]:
+def build(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` of the tiny site into ``root/site``; strict unless ``flags`` are given."""
+    command = [sys.executable, "-m", "mkdocs", "build", *(flags or ["--strict"])]
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
+        [*command, "-d", str(root / "site")],
         cwd=root,
         capture_output=True,
         text=True,
@@ -215,3 +218,21 @@ def test_a_bad_entry_fails_the_strict_build_with_its_line(tmp_path):
     result = build(tmp_path)
     assert result.returncode != 0
     assert "plain2019.md:6: status: must be one of" in result.stderr
+
+
+def test_a_dirty_rebuild_rerenders_only_the_edited_entry(tmp_path):
+    # `make serve` runs `mkdocs serve --dirty`: generated entry pages must count as modified
+    # only when their text changes, or every edit would re-render the whole reading list.
+    make_site(tmp_path)
+    assert build(tmp_path).returncode == 0
+    site = tmp_path / "site" / "reading-list"
+    untouched, edited = site / "evil2020" / "index.html", site / "plain2019" / "index.html"
+    before = {page: page.stat().st_mtime_ns for page in (untouched, edited)}
+    time.sleep(0.05)
+    entry = tmp_path / "reading_list" / "plain2019.md"
+    entry.write_text(entry.read_text().replace("status: read", "status: reading"))
+    result = build(tmp_path, "--dirty", "--no-strict")
+    assert result.returncode == 0, result.stderr
+    assert untouched.stat().st_mtime_ns == before[untouched]
+    assert edited.stat().st_mtime_ns > before[edited]
+    assert "kb-status--reading" in edited.read_text()

@@ -36,3 +36,26 @@ def site_pages(site: Path) -> list[str]:
             continue
         pages.append(rel.removesuffix("index.html"))
     return pages
+
+
+def figure_svg(fig_id: str, scheme: str = "light") -> bytes:
+    """Render the registered figure ``fig_id`` in a colour scheme to SVG bytes, as the build does.
+
+    Importing matplotlib here keeps it out of test files that do not draw.
+    """
+    import io
+
+    import matplotlib as mpl
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from refimpl.figures import REGISTRY
+    from refimpl.figures.style import SCHEMES
+
+    with mpl.rc_context(SCHEMES[scheme]):
+        fig = REGISTRY[fig_id].fn()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+        plt.close(fig)
+    return buf.getvalue()
