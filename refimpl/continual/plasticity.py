@@ -5,9 +5,9 @@ statistics of the network are often watched for it. The fraction of *dead* ReLU 
 whose activation $h_{nj}$ is zero on every input $x_n$ of a batch (they pass no gradient):
 $\frac1H\sum_j\prod_n\mathbf 1[h_{nj}\le 0]$. The *effective rank* of the feature matrix
 $\Phi\in\mathbb R^{N\times H}$ with singular values $\sigma_1\ge\dots\ge\sigma_d$, either the
-threshold rank of Kumar et al. (`kumar2021srank`),
-$\operatorname{srank}_\delta(\Phi) = \min\{k : \sum_{i\le k}\sigma_i \ge (1-\delta)\sum_i\sigma_i\}$,
-or the entropy rank of Roy and Vetterli (`roy2007erank`), $\exp(-\sum_i p_i\log p_i)$ with
+threshold rank of Kumar et al. (`kumar2021srank`), $\operatorname{srank}_\delta(\Phi) =
+\min\{k : \sum_{i\le k}\sigma_i \ge (1-\delta)\sum_i\sigma_i\}$, or the entropy rank of
+Roy and Vetterli (`roy2007erank`), $\exp(-\sum_i p_i\log p_i)$ with
 $p_i = \sigma_i/\sum_j\sigma_j$. And the weight norm $\lVert\theta\rVert_2$. The remedies here
 are pure functions: shrink-and-perturb, $\theta\leftarrow\lambda\theta + \sigma\varepsilon$ with
 $\varepsilon\sim\mathcal N(0, I)$ (`ash2020warmstart`); resetting dead units, whose incoming
@@ -138,7 +138,7 @@ def shrink_and_perturb(
     sigma: float,
     generator: torch.Generator | None = None,
 ) -> list[Tensor]:
-    r"""Shrink the parameters towards zero and add Gaussian noise: $\lambda\theta+\sigma\varepsilon$.
+    r"""Shrink-and-perturb: scale towards zero and add noise, $\lambda\theta+\sigma\varepsilon$.
 
     Args:
         params: the parameters $\theta$.

@@ -25,8 +25,8 @@ from torch import Tensor
 
 from refimpl.continual.plasticity import (
     dead_unit_fraction,
-    effective_rank,
     dead_units,
+    effective_rank,
     reset_dead_units,
     shrink_and_perturb,
     srank,
@@ -51,16 +51,16 @@ METHODS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class PlasticityRun:
-    """Per-round measurements, each an array of shape `(len(methods), rounds)`.
+    r"""Per-round measurements, each an array of shape `(len(methods), rounds)`.
 
     Attributes:
         methods: the variant names (rows).
         loss: training cross-entropy at the end of each round.
         dead: fraction of dead ReLU units (both hidden layers) on the inputs, end of round.
-        srank: $\\operatorname{srank}_{0.01}$ of the last hidden layer's features, end of round.
+        srank: $\operatorname{srank}_{0.01}$ of the last hidden layer's features, end of round.
         erank: entropy effective rank of the same features.
-        norm: the weight norm $\\lVert\\theta\\rVert$ at the end of each round.
-        chance: $\\log C$, the loss of a uniform prediction.
+        norm: the weight norm $\lVert\theta\rVert$ at the end of each round.
+        chance: $\log C$, the loss of a uniform prediction.
         hidden: the width $H$ (the largest possible rank).
     """
 
@@ -100,7 +100,7 @@ def _forward(params: list[Tensor], x: Tensor, norm: Tensor) -> tuple[Tensor, lis
 
 
 class _BatchedAdam:
-    """Adam on tensors with a leading variant axis, with one step counter per variant.
+    r"""Adam on tensors with a leading variant axis, with one step counter per variant.
 
     $m\leftarrow\beta_1m+(1-\beta_1)g$, $v\leftarrow\beta_2v+(1-\beta_2)g^2$,
     $\theta\leftarrow\theta-\gamma\,\hat m/(\sqrt{\hat v}+\epsilon)$ with
@@ -138,9 +138,9 @@ class _BatchedAdam:
 def random_label_rounds(
     rounds: int = 30,
     steps: int = 100,
-    n: int = 128,
+    n: int = 64,
     d: int = 16,
-    hidden: int = 64,
+    hidden: int = 32,
     classes: int = 10,
     lr: float = 0.01,
     l2: float = 1e-3,
@@ -148,7 +148,7 @@ def random_label_rounds(
     sigma: float = 0.01,
     seed: int = 0,
 ) -> PlasticityRun:
-    """Train every variant of `METHODS` on `rounds` fresh random labellings of fixed inputs.
+    r"""Train every variant of `METHODS` on `rounds` fresh random labellings of fixed inputs.
 
     Args:
         rounds: how many labellings, each trained for `steps` full-batch Adam steps at `lr`.
@@ -157,9 +157,9 @@ def random_label_rounds(
         hidden: width of both ReLU hidden layers.
         classes: number of classes $C$.
         lr: Adam's learning rate.
-        l2: $\\lambda$ of the two L2 penalties.
-        shrink: shrink-and-perturb's $\\lambda$, applied between rounds.
-        sigma: shrink-and-perturb's $\\sigma$.
+        l2: $\lambda$ of the two L2 penalties.
+        shrink: shrink-and-perturb's $\lambda$, applied between rounds.
+        sigma: shrink-and-perturb's $\sigma$.
         seed: seeds inputs, labels and initialisation.
 
     Returns:
@@ -186,15 +186,13 @@ def random_label_rounds(
                 logits.reshape(m * n, classes), y.repeat(m), reduction="none"
             )  # (M * N,)
             loss = ce.view(m, n).mean(1)  # (M,): one loss per variant
-            # l2_penalty towards zero on one variant and towards theta_0 on another, written
-            # with per-variant strengths (M, 1, 1): (lambda/2)||theta||^2, (lambda/2)||theta - theta_0||^2
-            penalty = 0.5 * sum(
-                (to_zero * p**2 + to_init * (p - p0) ** 2).sum()
-                for p, p0 in zip(params, theta0, strict=True)
-            )
             for p in params:
                 p.grad = None
-            (loss.sum() + penalty).backward()  # the variants' gradients do not mix
+            loss.sum().backward()  # the variants' gradients do not mix
+            with torch.no_grad():
+                for p, p0 in zip(params, theta0, strict=True):
+                    # + gradient of l2_penalty: lambda theta (to zero), lambda (theta - theta_0)
+                    p.grad += to_zero * p + to_init * (p - p0)
             opt.step()
         with torch.no_grad():
             _, hs = _forward(params, x, norm)
@@ -223,7 +221,9 @@ def _between_rounds(
     """The interventions between two rounds, each on its own variant (under `no_grad`)."""
     # shrink and perturb: theta <- lambda theta + sigma eps
     i = row["shrink & perturb"]
-    for p, new in zip(params, shrink_and_perturb([p[i] for p in params], shrink, sigma, gen)):
+    for p, new in zip(
+        params, shrink_and_perturb([p[i] for p in params], shrink, sigma, gen), strict=True
+    ):
         p[i] = new
     # reset the units dead on the inputs, layer by layer, and their weights' Adam moments
     i = row["reset dead units"]
@@ -241,6 +241,6 @@ def _between_rounds(
             moments[k + 2][i][:, dead] = 0.0
     # the reference: a freshly initialised network and optimiser every round
     i = row["fresh network"]
-    for p, new in zip(params, _init(shapes, 1, gen)):
+    for p, new in zip(params, _init(shapes, 1, gen), strict=True):
         p[i] = new[0]
     opt.restart(i)
