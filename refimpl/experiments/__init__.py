@@ -25,6 +25,7 @@ Modules:
     ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
+    plasticity: fresh random labels round after round, plain and with each plasticity remedy.
     bioplausible: backprop, feedback alignment and difference target propagation compared.
     bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
     least_control: least-control learning against gradient descent on a small network.
@@ -66,6 +67,7 @@ from refimpl.experiments import (
     momentum,
     natural_gradient,
     optimizer_paths,
+    plasticity,
     recurrent_depth,
     recurrent_gradients,
     regularisation,
@@ -143,6 +145,7 @@ from refimpl.experiments.natural_gradient import (
     classifier_curves,
     reparametrisation_paths,
 )
+from refimpl.experiments.plasticity import PlasticityRun, random_label_rounds
 from refimpl.experiments.rims import rims_activity
 from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
 from refimpl.experiments.sharpness import SharpnessRun, rescaled_sharpness, sam_vs_gd
@@ -160,6 +163,7 @@ __all__ = [
     "LossCurve",
     "MemoryCurve",
     "MetaRun",
+    "PlasticityRun",
     "ReparamPath",
     "SaddleRun",
     "SharpnessRun",
@@ -218,8 +222,10 @@ __all__ = [
     "optimal_step_size",
     "optimizer_paths",
     "pattern_images",
+    "plasticity",
     "positional_similarity",
     "quadratic_1d_check",
+    "random_label_rounds",
     "ray_interference",
     "rbp_convergence",
     "recurrent_depth",
