@@ -93,12 +93,14 @@ def effective_rank(features: Tensor) -> Tensor:
     the rank otherwise.
 
     Args:
-        features: $\Phi$, shape `(N, H)`, not all zero.
+        features: $\Phi$, shape `(N, H)`.
 
     Returns:
-        A scalar tensor in the dtype of `features`.
+        A scalar tensor in the dtype of `features` (0 for $\Phi = 0$).
     """
     sigma = torch.linalg.svdvals(features)
+    if sigma.sum() == 0:
+        return sigma.new_zeros(())
     p = sigma / sigma.sum()
     # H(p) = -sum_i p_i log p_i, with 0 log 0 = 0
     entropy = -torch.special.xlogy(p, p).sum()

@@ -74,14 +74,29 @@ class PlasticityRun:
     hidden: int
 
 
-def _init(shapes: list[tuple[int, int]], m: int, gen: torch.Generator) -> list[Tensor]:
-    """Weights `(M, out, in)` and biases `(M, 1, out)` drawn as torch's `nn.Linear` does."""
+def _init(shapes: list[tuple[int, int]], m: int, gen: torch.Generator) -> Tensor:
+    r"""All parameters of `m` MLPs as one `(M, P)` tensor, drawn as torch's `nn.Linear` does.
+
+    Each layer `(out, in)` contributes a weight and a bias from $\mathcal U(-1/\sqrt{in},
+    1/\sqrt{in})$; `_views` gives them back in their shapes.
+    """
     params = []
     for fan_out, fan_in in shapes:
         bound = 1 / math.sqrt(fan_in)
-        params.append((2 * torch.rand(m, fan_out, fan_in, generator=gen) - 1) * bound)
-        params.append((2 * torch.rand(m, 1, fan_out, generator=gen) - 1) * bound)
-    return params
+        params.append((2 * torch.rand(m, fan_out * fan_in, generator=gen) - 1) * bound)
+        params.append((2 * torch.rand(m, fan_out, generator=gen) - 1) * bound)
+    return torch.cat(params, 1)  # (M, P)
+
+
+def _views(flat: Tensor, shapes: list[tuple[int, int]]) -> list[Tensor]:
+    """Views of `flat` `(M, P)`: weights `(M, out, in)` and biases `(M, 1, out)`, per layer."""
+    out, offset, m = [], 0, flat.shape[0]
+    for fan_out, fan_in in shapes:
+        for shape in ((fan_out, fan_in), (1, fan_out)):
+            size = shape[0] * shape[1]
+            out.append(flat[:, offset : offset + size].view(m, *shape))
+            offset += size
+    return out
 
 
 def _forward(params: list[Tensor], x: Tensor, norm: Tensor) -> tuple[Tensor, list[Tensor]]:
@@ -100,7 +115,7 @@ def _forward(params: list[Tensor], x: Tensor, norm: Tensor) -> tuple[Tensor, lis
 
 
 class _BatchedAdam:
-    r"""Adam on tensors with a leading variant axis, with one step counter per variant.
+    r"""Adam on a tensor whose first axis indexes variants, with one step counter per variant.
 
     $m\leftarrow\beta_1m+(1-\beta_1)g$, $v\leftarrow\beta_2v+(1-\beta_2)g^2$,
     $\theta\leftarrow\theta-\gamma\,\hat m/(\sqrt{\hat v}+\epsilon)$ with
@@ -108,28 +123,24 @@ class _BatchedAdam:
     `restart(i)` gives variant `i` a fresh state, as a newly built optimiser would.
     """
 
-    def __init__(self, params: list[Tensor], lr: float, betas=(0.9, 0.999), eps=1e-8) -> None:
-        self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = [torch.zeros_like(p) for p in params]
-        self.v = [torch.zeros_like(p) for p in params]
-        self.t = torch.zeros(params[0].shape[0], dtype=params[0].dtype)  # (M,)
+    def __init__(self, param: Tensor, lr: float, betas=(0.9, 0.999), eps=1e-8) -> None:
+        self.param, self.lr, self.betas, self.eps = param, lr, betas, eps
+        self.m, self.v = torch.zeros_like(param), torch.zeros_like(param)
+        self.t = torch.zeros(param.shape[0], *[1] * (param.dim() - 1), dtype=param.dtype)
 
     @torch.no_grad()
     def step(self) -> None:
         b1, b2 = self.betas
-        self.t += 1
-        for p, m, v in zip(self.params, self.m, self.v, strict=True):
-            t = self.t.view(-1, *[1] * (p.dim() - 1))  # (M, 1, 1)
-            m.mul_(b1).add_((1 - b1) * p.grad)
-            v.mul_(b2).add_((1 - b2) * p.grad**2)
-            m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-            p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
+        g = self.param.grad
+        self.t += 1  # (M, 1, ...)
+        self.m.mul_(b1).add_(g, alpha=1 - b1)
+        self.v.mul_(b2).addcmul_(g, g, value=1 - b2)
+        m_hat, v_hat = self.m / (1 - b1**self.t), self.v / (1 - b2**self.t)
+        self.param -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
 
     def restart(self, i: int) -> None:
         """Zero variant `i`'s moments and step counter."""
-        for m, v in zip(self.m, self.v, strict=True):
-            m[i], v[i] = 0.0, 0.0
-        self.t[i] = 0.0
+        self.m[i], self.v[i], self.t[i] = 0.0, 0.0, 0.0
 
 
 # --8<-- [start:experiment]
@@ -170,45 +181,43 @@ def random_label_rounds(
     m = len(METHODS)
     row = {name: i for i, name in enumerate(METHODS)}
     shapes = [(hidden, d), (hidden, hidden), (classes, hidden)]
-    params = [p.requires_grad_() for p in _init(shapes, m, gen)]
-    theta0 = [p.detach().clone() for p in params]
+    theta = _init(shapes, m, gen).requires_grad_()  # (M, P): one row of parameters per variant
+    theta0 = theta.detach().clone()
     norm = torch.zeros(m, 1, 1)
     norm[row["layer norm"]] = 1.0
-    to_zero, to_init = torch.zeros(m, 1, 1), torch.zeros(m, 1, 1)
+    to_zero, to_init = torch.zeros(m, 1), torch.zeros(m, 1)
     to_zero[row["L2 to zero"]], to_init[row["L2 to init"]] = l2, l2
-    opt = _BatchedAdam(params, lr)
+    opt = _BatchedAdam(theta, lr)
     out = {k: np.zeros((m, rounds)) for k in ("loss", "dead", "srank", "erank", "norm")}
     for r in range(rounds):
         y = torch.randint(classes, (n,), generator=gen)  # a fresh labelling
         for _ in range(steps):
-            logits, _ = _forward(params, x, norm)
+            logits, _ = _forward(_views(theta, shapes), x, norm)
             ce = torch.nn.functional.cross_entropy(
                 logits.reshape(m * n, classes), y.repeat(m), reduction="none"
             )  # (M * N,)
             loss = ce.view(m, n).mean(1)  # (M,): one loss per variant
-            for p in params:
-                p.grad = None
+            theta.grad = None
             loss.sum().backward()  # the variants' gradients do not mix
             with torch.no_grad():
-                for p, p0 in zip(params, theta0, strict=True):
-                    # + gradient of l2_penalty: lambda theta (to zero), lambda (theta - theta_0)
-                    p.grad += to_zero * p + to_init * (p - p0)
+                # + gradient of l2_penalty: lambda theta (to zero), lambda (theta - theta_0)
+                theta.grad += to_zero * theta + to_init * (theta - theta0)
             opt.step()
         with torch.no_grad():
-            _, hs = _forward(params, x, norm)
+            _, hs = _forward(_views(theta, shapes), x, norm)
             for i in range(m):
                 out["loss"][i, r] = float(loss[i])
                 out["dead"][i, r] = float(dead_unit_fraction(torch.cat([h[i] for h in hs], 1)))
                 out["srank"][i, r] = srank(hs[-1][i])
                 out["erank"][i, r] = float(effective_rank(hs[-1][i]))
-                out["norm"][i, r] = float(weight_norm([p[i] for p in params]))
-            _between_rounds(params, opt, x, norm, row, shrink, sigma, shapes, gen)
+                out["norm"][i, r] = float(weight_norm([theta[i]]))
+            _between_rounds(theta, opt, x, norm, row, shrink, sigma, shapes, gen)
     return PlasticityRun(METHODS, chance=math.log(classes), hidden=hidden, **out)
     # --8<-- [end:experiment]
 
 
 def _between_rounds(
-    params: list[Tensor],
+    theta: Tensor,
     opt: _BatchedAdam,
     x: Tensor,
     norm: Tensor,
@@ -221,26 +230,23 @@ def _between_rounds(
     """The interventions between two rounds, each on its own variant (under `no_grad`)."""
     # shrink and perturb: theta <- lambda theta + sigma eps
     i = row["shrink & perturb"]
-    for p, new in zip(
-        params, shrink_and_perturb([p[i] for p in params], shrink, sigma, gen), strict=True
-    ):
-        p[i] = new
+    (theta[i],) = shrink_and_perturb([theta[i]], shrink, sigma, gen)
     # reset the units dead on the inputs, layer by layer, and their weights' Adam moments
     i = row["reset dead units"]
-    _, hs = _forward(params, x, norm)
-    for layer, h in enumerate(hs):
+    params, m_views, v_views = (_views(t, shapes) for t in (theta, opt.m, opt.v))
+    for layer in range(len(shapes) - 1):
+        _, hs = _forward(params, x, norm)
+        dead = dead_units(hs[layer][i])  # (H,)
         k = 2 * layer  # weight_in, bias_in, weight_out = params[k], params[k + 1], params[k + 2]
-        dead = dead_units(h[i])  # (H,)
         w_in, b_in, w_out = reset_dead_units(
             params[k][i], params[k + 1][i, 0], params[k + 2][i], dead, gen
         )
         params[k][i], params[k + 1][i, 0], params[k + 2][i] = w_in, b_in, w_out
-        for moments in (opt.m, opt.v):
+        for moments in (m_views, v_views):
             moments[k][i][dead] = 0.0
             moments[k + 1][i, 0][dead] = 0.0
             moments[k + 2][i][:, dead] = 0.0
     # the reference: a freshly initialised network and optimiser every round
     i = row["fresh network"]
-    for p, new in zip(params, _init(shapes, 1, gen), strict=True):
-        p[i] = new[0]
+    theta[i] = _init(shapes, 1, gen)[0]
     opt.restart(i)

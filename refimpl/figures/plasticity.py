@@ -61,7 +61,7 @@ def plasticity_diagnostics() -> Figure:
     r = random_label_rounds()
     rounds = np.arange(1, r.loss.shape[1] + 1)
     styles = _styles()
-    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.9))
     panels = (
         (r.dead, "(a) fraction of dead ReLU units"),
         (r.srank, r"(b) $\mathrm{srank}_{0.01}$ of last hidden layer"),
@@ -74,6 +74,7 @@ def plasticity_diagnostics() -> Figure:
         ax.set_xlabel("round")
     axes[1].axhline(r.hidden, color=style.foreground(), lw=0.8, ls=":")
     axes[1].set_ylim(0, r.hidden + 2)
-    axes[0].legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
