@@ -8,6 +8,7 @@ Modules:
     target_prop: difference target propagation.
     eqprop: equilibrium propagation on a layered Hopfield-energy network.
     implicit: implicit-function-theorem gradients as a `torch.autograd.Function`.
+    declarative: robust pooling, a declarative node differentiated by the implicit function theorem.
     almeida_pineda: recurrent backpropagation, the Almeida–Pineda adjoint iteration.
     memory: deterministic count of the bytes autograd saves for backward.
 """
@@ -18,6 +19,12 @@ from refimpl.equilibrium.bilevel import (
     inner_solution,
     maml_hypergradient,
     unrolled_adaptation,
+)
+from refimpl.equilibrium.declarative import (
+    RobustPool,
+    pseudo_huber,
+    robust_pool,
+    robust_pool_weights,
 )
 from refimpl.equilibrium.eqprop import EPNetwork
 from refimpl.equilibrium.feedback_alignment import two_layer_updates
@@ -41,6 +48,7 @@ __all__ = [
     "EPNetwork",
     "ImplicitFixedPoint",
     "LeastControlNetwork",
+    "RobustPool",
     "SolverResult",
     "adjoint_iteration",
     "adjoint_solve",
@@ -51,8 +59,11 @@ __all__ = [
     "implicit_fixed_point",
     "inner_solution",
     "maml_hypergradient",
+    "pseudo_huber",
     "recurrent_backprop",
     "relative_residual",
+    "robust_pool",
+    "robust_pool_weights",
     "saved_tensor_bytes",
     "two_layer_updates",
     "unrolled_adaptation",
