@@ -25,6 +25,7 @@ Modules:
     ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
+    declarative: robust pooling as a declarative node, its implicit gradient and influence.
     plasticity: fresh random labels round after round, plain and with each plasticity remedy.
     bioplausible: backprop, feedback alignment and difference target propagation compared.
     bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
@@ -51,6 +52,7 @@ from refimpl.experiments import (
     choosing_architecture,
     cliff,
     continual,
+    declarative,
     echo_state,
     eqprop,
     equilibrium,
@@ -103,6 +105,7 @@ from refimpl.experiments.choosing_architecture import (
     set_task,
 )
 from refimpl.experiments.continual import forgetting_curves, make_task, ray_interference, tug_of_war
+from refimpl.experiments.declarative import robust_pooling_demo
 from refimpl.experiments.eqprop import ep_error_vs_beta
 from refimpl.experiments.equilibrium import (
     MemoryCurve,
@@ -185,6 +188,7 @@ __all__ = [
     "contraction_factor",
     "counted_flops",
     "credit_assignment_comparison",
+    "declarative",
     "demo_equilibrium_rnn",
     "echo_state",
     "ep_error_vs_beta",
@@ -237,6 +241,7 @@ __all__ = [
     "rims",
     "rims_activity",
     "rk4_flow",
+    "robust_pooling_demo",
     "saddle_function",
     "saddle_runs",
     "sam_vs_gd",
