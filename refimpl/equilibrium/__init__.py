@@ -11,6 +11,7 @@ Modules:
     declarative: robust pooling, a declarative node differentiated by the implicit function theorem.
     almeida_pineda: recurrent backpropagation, the Almeida–Pineda adjoint iteration.
     memory: deterministic count of the bytes autograd saves for backward.
+    wheel_bandit: the wheel bandit, the meta-learning benchmark of the bilevel page.
 """
 
 from refimpl.equilibrium.almeida_pineda import adjoint_iteration, recurrent_backprop
@@ -43,6 +44,12 @@ from refimpl.equilibrium.solvers import (
     relative_residual,
 )
 from refimpl.equilibrium.target_prop import dtp_targets
+from refimpl.equilibrium.wheel_bandit import (
+    wheel_contexts,
+    wheel_expected_rewards,
+    wheel_rewards,
+    wheel_safe_regret,
+)
 
 __all__ = [
     "EPNetwork",
@@ -68,4 +75,8 @@ __all__ = [
     "two_layer_updates",
     "unrolled_adaptation",
     "unrolled_fixed_point",
+    "wheel_contexts",
+    "wheel_expected_rewards",
+    "wheel_rewards",
+    "wheel_safe_regret",
 ]

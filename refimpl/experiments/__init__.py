@@ -26,6 +26,7 @@ Modules:
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
     declarative: robust pooling as a declarative node, its implicit gradient and influence.
+    wheel_bandit: the wheel bandit's reward regions and the regret of never exploring.
     plasticity: fresh random labels round after round, plain and with each plasticity remedy.
     bioplausible: backprop, feedback alignment and difference target propagation compared.
     bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
@@ -82,6 +83,7 @@ from refimpl.experiments import (
     ssm_lru,
     transformers_as_gnns,
     troubleshooting,
+    wheel_bandit,
 )
 from refimpl.experiments.attention import (
     HeadsRun,
@@ -157,6 +159,7 @@ from refimpl.experiments.transformers_as_gnns import (
     graph_attention_weights,
     graph_edges,
 )
+from refimpl.experiments.wheel_bandit import safe_regret_curve, wheel_regions
 
 __all__ = [
     "ArchitectureCurves",
@@ -244,6 +247,7 @@ __all__ = [
     "robust_pooling_demo",
     "saddle_function",
     "saddle_runs",
+    "safe_regret_curve",
     "sam_vs_gd",
     "schedules",
     "second_order",
@@ -268,4 +272,6 @@ __all__ = [
     "valley_grad",
     "valley_modified_grad",
     "valley_runs",
+    "wheel_bandit",
+    "wheel_regions",
 ]
