@@ -8,8 +8,10 @@ Modules:
     target_prop: difference target propagation.
     eqprop: equilibrium propagation on a layered Hopfield-energy network.
     implicit: implicit-function-theorem gradients as a `torch.autograd.Function`.
+    declarative: robust pooling, a declarative node differentiated by the implicit function theorem.
     almeida_pineda: recurrent backpropagation, the Almeida–Pineda adjoint iteration.
     memory: deterministic count of the bytes autograd saves for backward.
+    wheel_bandit: the wheel bandit, the meta-learning benchmark of the bilevel page.
 """
 
 from refimpl.equilibrium.almeida_pineda import adjoint_iteration, recurrent_backprop
@@ -18,6 +20,12 @@ from refimpl.equilibrium.bilevel import (
     inner_solution,
     maml_hypergradient,
     unrolled_adaptation,
+)
+from refimpl.equilibrium.declarative import (
+    RobustPool,
+    pseudo_huber,
+    robust_pool,
+    robust_pool_weights,
 )
 from refimpl.equilibrium.eqprop import EPNetwork
 from refimpl.equilibrium.feedback_alignment import two_layer_updates
@@ -36,11 +44,18 @@ from refimpl.equilibrium.solvers import (
     relative_residual,
 )
 from refimpl.equilibrium.target_prop import dtp_targets
+from refimpl.equilibrium.wheel_bandit import (
+    wheel_contexts,
+    wheel_expected_rewards,
+    wheel_rewards,
+    wheel_safe_regret,
+)
 
 __all__ = [
     "EPNetwork",
     "ImplicitFixedPoint",
     "LeastControlNetwork",
+    "RobustPool",
     "SolverResult",
     "adjoint_iteration",
     "adjoint_solve",
@@ -51,10 +66,17 @@ __all__ = [
     "implicit_fixed_point",
     "inner_solution",
     "maml_hypergradient",
+    "pseudo_huber",
     "recurrent_backprop",
     "relative_residual",
+    "robust_pool",
+    "robust_pool_weights",
     "saved_tensor_bytes",
     "two_layer_updates",
     "unrolled_adaptation",
     "unrolled_fixed_point",
+    "wheel_contexts",
+    "wheel_expected_rewards",
+    "wheel_rewards",
+    "wheel_safe_regret",
 ]

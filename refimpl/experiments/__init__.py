@@ -25,6 +25,9 @@ Modules:
     ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
+    declarative: robust pooling as a declarative node, its implicit gradient and influence.
+    wheel_bandit: the wheel bandit's reward regions and the regret of never exploring.
+    plasticity: fresh random labels round after round, plain and with each plasticity remedy.
     bioplausible: backprop, feedback alignment and difference target propagation compared.
     bilevel: few-shot sinusoid regression meta-learned with MAML and iMAML.
     least_control: least-control learning against gradient descent on a small network.
@@ -50,6 +53,7 @@ from refimpl.experiments import (
     choosing_architecture,
     cliff,
     continual,
+    declarative,
     echo_state,
     eqprop,
     equilibrium,
@@ -66,6 +70,7 @@ from refimpl.experiments import (
     momentum,
     natural_gradient,
     optimizer_paths,
+    plasticity,
     recurrent_depth,
     recurrent_gradients,
     regularisation,
@@ -78,6 +83,7 @@ from refimpl.experiments import (
     ssm_lru,
     transformers_as_gnns,
     troubleshooting,
+    wheel_bandit,
 )
 from refimpl.experiments.attention import (
     HeadsRun,
@@ -101,6 +107,7 @@ from refimpl.experiments.choosing_architecture import (
     set_task,
 )
 from refimpl.experiments.continual import forgetting_curves, make_task, ray_interference, tug_of_war
+from refimpl.experiments.declarative import robust_pooling_demo
 from refimpl.experiments.eqprop import ep_error_vs_beta
 from refimpl.experiments.equilibrium import (
     MemoryCurve,
@@ -143,6 +150,7 @@ from refimpl.experiments.natural_gradient import (
     classifier_curves,
     reparametrisation_paths,
 )
+from refimpl.experiments.plasticity import PlasticityRun, random_label_rounds
 from refimpl.experiments.rims import rims_activity
 from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
 from refimpl.experiments.sharpness import SharpnessRun, rescaled_sharpness, sam_vs_gd
@@ -151,6 +159,7 @@ from refimpl.experiments.transformers_as_gnns import (
     graph_attention_weights,
     graph_edges,
 )
+from refimpl.experiments.wheel_bandit import safe_regret_curve, wheel_regions
 
 __all__ = [
     "ArchitectureCurves",
@@ -160,6 +169,7 @@ __all__ = [
     "LossCurve",
     "MemoryCurve",
     "MetaRun",
+    "PlasticityRun",
     "ReparamPath",
     "SaddleRun",
     "SharpnessRun",
@@ -181,6 +191,7 @@ __all__ = [
     "contraction_factor",
     "counted_flops",
     "credit_assignment_comparison",
+    "declarative",
     "demo_equilibrium_rnn",
     "echo_state",
     "ep_error_vs_beta",
@@ -218,8 +229,10 @@ __all__ = [
     "optimal_step_size",
     "optimizer_paths",
     "pattern_images",
+    "plasticity",
     "positional_similarity",
     "quadratic_1d_check",
+    "random_label_rounds",
     "ray_interference",
     "rbp_convergence",
     "recurrent_depth",
@@ -231,8 +244,10 @@ __all__ = [
     "rims",
     "rims_activity",
     "rk4_flow",
+    "robust_pooling_demo",
     "saddle_function",
     "saddle_runs",
+    "safe_regret_curve",
     "sam_vs_gd",
     "schedules",
     "second_order",
@@ -257,4 +272,6 @@ __all__ = [
     "valley_grad",
     "valley_modified_grad",
     "valley_runs",
+    "wheel_bandit",
+    "wheel_regions",
 ]

@@ -122,12 +122,15 @@ def ray_interference(
         # start where context 1 is slightly better than context 2, both poor
         w = torch.linalg.solve(A, torch.tensor([-2.0, -4.0], dtype=F64))
         ps = []
+        # --8<-- [start:bandit]
         for _ in range(steps + 1):
-            p = torch.sigmoid(A @ w)  # (2,)
+            p = torch.sigmoid(A @ w)  # (2,): p_k = sigma(a_k^T w)
             ps.append(p)
+            # on-policy: dJ/dw = 1/2 sum_k p_k (1 - p_k) a_k; decoupled: 1/2 sum_k (1 - p_k) a_k
             signal = p * (1 - p) if name == "on-policy" else (1 - p)
             # w <- w + lr * 1/2 sum_k signal_k a_k
             w = w + lr * 0.5 * (signal[:, None] * A).sum(0)
+        # --8<-- [end:bandit]
         out[name] = torch.stack(ps).numpy()
     return out
 
