@@ -56,7 +56,7 @@ class Sorted(nn.Module):
 
 # --- your data, loss, symmetry and candidate architectures --------------------------------
 x, y = set_task(256, seed=0)  # (n, 8) sets and (n,) targets
-x_val, y_val = set_task(500, seed=1)
+x_val, y_val = set_task(300, seed=1)
 loss_fn = nn.functional.mse_loss
 
 
@@ -66,12 +66,16 @@ def symmetry(x: torch.Tensor) -> torch.Tensor:
 
 
 candidates = {  # width -> a fresh model
-    "MLP on concatenation": lambda w: nn.Sequential(MLP([8, w, w, 1], "tanh"), nn.Flatten(0)),
-    "MLP on sorted elements": lambda w: Sorted(nn.Sequential(MLP([8, w, w, 1], "tanh"), nn.Flatten(0))),
+    "MLP on concatenation": lambda w: nn.Sequential(
+        MLP([8, w, w, 1], "tanh"), nn.Flatten(0)
+    ),
+    "MLP on sorted elements": lambda w: Sorted(
+        nn.Sequential(MLP([8, w, w, 1], "tanh"), nn.Flatten(0))
+    ),
     "sum-pooled (Deep Sets)": lambda w: SumPool(w),
 }
 target_parameters = 2000
-widths = range(2, 257)
+widths = range(2, 129)
 steps, lr = 150, 0.01  # the same Adam budget for every candidate
 train_sizes = (32, 64, 128, 256)  # for the learning curves (at most len(x))
 # -------------------------------------------------------------------------------------------
@@ -91,7 +95,9 @@ def count(model: nn.Module) -> int:
 # %%
 width = {}
 for name, make in candidates.items():
-    width[name] = min(widths, key=lambda w, make=make: abs(count(make(w)) - target_parameters))
+    width[name] = min(
+        widths, key=lambda w, make=make: abs(count(make(w)) - target_parameters)
+    )
     print(f"{name:<26} width {width[name]:>4}   {count(make(width[name])):>6} parameters")
 
 
@@ -109,7 +115,16 @@ def fit(name: str, n: int | None = None, eval_every: int = 10):
     model = candidates[name](width[name])
     xs, ys = (x, y) if n is None else (x[:n], y[:n])
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = train(model, optimizer, loss_fn, xs, ys, steps=steps, val=(x_val, y_val), eval_every=eval_every)
+    history = train(
+        model,
+        optimizer,
+        loss_fn,
+        xs,
+        ys,
+        steps=steps,
+        val=(x_val, y_val),
+        eval_every=eval_every,
+    )
     return model, history
 
 
@@ -119,10 +134,19 @@ fig, ax = plt.subplots(figsize=(7, 3.8))
 for i, name in enumerate(candidates):
     models[name], histories[name] = fit(name)
     h = histories[name]
-    ax.semilogy(h.eval_steps, np.array(h.val_loss) / scale, color=f"C{i}", label=f"{name} (validation)")
+    ax.semilogy(
+        h.eval_steps,
+        np.array(h.val_loss) / scale,
+        color=f"C{i}",
+        label=f"{name} (validation)",
+    )
     ax.semilogy(h.eval_steps, np.array(h.train_loss) / scale, ":", color=f"C{i}", lw=1)
 ax.axhline(1.0, ls=":", color="gray")
-ax.set(xlabel="step", ylabel="loss / Var(y_val)", title=f"{len(x)} training examples (dotted: training loss)")
+ax.set(
+    xlabel="step",
+    ylabel="loss / Var(y_val)",
+    title=f"{len(x)} training examples (dotted: training loss)",
+)
 ax.legend()
 plt.tight_layout()
 plt.show()
@@ -149,9 +173,12 @@ with torch.no_grad():
 # `train_sizes`. A bias that matches the data pays off most with few examples; with many, a
 # generic model catches up part of the way.
 
+
 # %%
 def final_val(name: str, n: int) -> float:
-    h = histories[name] if n == len(x) else fit(name, n, eval_every=steps)[1]  # reuse section 2
+    if n == len(x):
+        return histories[name].val_loss[-1] / scale  # trained on everything in section 2
+    h = fit(name, n, eval_every=steps)[1]
     return h.val_loss[-1] / scale
 
 
@@ -160,13 +187,19 @@ fig, ax = plt.subplots(figsize=(7, 3.8))
 for i, (name, values) in enumerate(curves.items()):
     ax.loglog(train_sizes, values, "o-", color=f"C{i}", label=name)
 ax.axhline(1.0, ls=":", color="gray")
-ax.set(xlabel="training examples", ylabel="validation loss / Var(y_val)", title="learning curves")
+ax.set(
+    xlabel="training examples",
+    ylabel="validation loss / Var(y_val)",
+    title="learning curves",
+)
 ax.set_xticks(train_sizes, [str(n) for n in train_sizes], minor=False)
 ax.set_xticks([], minor=True)
 ax.legend()
 plt.tight_layout()
 plt.show()
 
-print("validation loss / Var(y_val)".ljust(30) + "".join(f"n = {n:<8}" for n in train_sizes))
+print(
+    "validation loss / Var(y_val)".ljust(30) + "".join(f"n = {n:<8}" for n in train_sizes)
+)
 for name, values in curves.items():
     print(name.ljust(30) + "".join(f"{v:<12.3f}" for v in values))

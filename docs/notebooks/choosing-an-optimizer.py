@@ -38,15 +38,18 @@ from torch import nn
 
 from refimpl import diagnostics
 from refimpl.optim import SGD
-from refimpl.train import Callback, train
+from refimpl.train import Callback, HessianCallback, train
 
 torch.set_num_threads(1)  # small models run fastest on one thread; remove for large ones
+
 
 # --- your model, data, loss and optimizers -------------------------------------------------
 def make_model() -> nn.Module:
     """A fresh model, initialised identically on every call."""
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(1, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 1))
+    model = nn.Sequential(
+        nn.Linear(1, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 1)
+    )
     with torch.no_grad():
         for p in model.parameters():
             p.mul_(0.3)  # a small initialisation: training starts next to a saddle
@@ -109,12 +112,19 @@ def run(name: str, lr: float, callbacks=()):
 def final_loss(history) -> float:
     """The final training loss; infinite for a run that diverged (or ended above its start)."""
     last = history.train_loss[-1]
-    diverged = history.stopped is not None or not math.isfinite(last) or last > history.train_loss[0]
+    diverged = (
+        history.stopped is not None
+        or not math.isfinite(last)
+        or last > history.train_loss[0]
+    )
     return math.inf if diverged else last
 
 
 runs = {(name, lr): run(name, lr)[1] for name in optimizers for lr in lr_grid}
-best_lr = {name: min(lr_grid, key=lambda lr, n=name: final_loss(runs[n, lr])) for name in optimizers}
+best_lr = {
+    name: min(lr_grid, key=lambda lr, n=name: final_loss(runs[n, lr]))
+    for name in optimizers
+}
 
 print("final training loss".ljust(22) + "".join(f"lr = {lr:<9g}" for lr in lr_grid))
 for name in optimizers:
@@ -139,11 +149,24 @@ colors = dict(zip(optimizers, ["C1", "C0", "C2", "C3", "C4"], strict=False))
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
 for name in optimizers:
     finals = [final_loss(runs[name, lr]) for lr in lr_grid]
-    axes[0].loglog(lr_grid, [v if math.isfinite(v) else np.nan for v in finals], "o-", color=colors[name], label=name)
+    axes[0].loglog(
+        lr_grid,
+        [v if math.isfinite(v) else np.nan for v in finals],
+        "o-",
+        color=colors[name],
+        label=name,
+    )
     h = runs[name, best_lr[name]]
-    axes[1].semilogy(h.eval_steps, h.train_loss, color=colors[name], label=f"{name}, lr {best_lr[name]:g}")
+    axes[1].semilogy(
+        h.eval_steps,
+        h.train_loss,
+        color=colors[name],
+        label=f"{name}, lr {best_lr[name]:g}",
+    )
     axes[1].semilogy(h.eval_steps, h.val_loss, "--", color=colors[name])
-axes[0].set(xlabel="learning rate", ylabel="final training loss", title="the learning-rate grid")
+axes[0].set(
+    xlabel="learning rate", ylabel="final training loss", title="the learning-rate grid"
+)
 axes[1].set(xlabel="step", ylabel="loss", title="best run of each optimizer")
 axes[0].legend()
 axes[1].legend()
@@ -158,13 +181,14 @@ for name in optimizers:
 # %% [markdown]
 # ## 3. Sharpness against the stability limit, and the index along the best runs
 #
-# The best runs are repeated (identically) with a callback that computes the Hessian spectrum
-# of the full training loss every 20 steps with `refimpl.diagnostics.hessian_spectrum`:
-# exactly for a model with up to 500 parameters, and otherwise by 100 Lanczos steps, whose
-# extreme Ritz values $\lambda_{\max}$ and $\lambda_{\min}$ are still accurate. It records
-# the sharpness $\lambda_{\max}$, $\lambda_{\min}$, and (exact spectrum only) the index: the
-# fraction of eigenvalues below $-10^{-3}\lambda_{\max}$, a tolerance that ignores the tiny
-# negative eigenvalues of the many nearly flat directions.
+# The best runs are repeated (identically) with two callbacks on the full training loss:
+# `HessianCallback` records the sharpness $\lambda_{\max}$ by power iteration every 25 steps,
+# and the `Spectrum` callback below computes the Hessian spectrum every 50 steps with
+# `refimpl.diagnostics.hessian_spectrum`: exactly for a model with up to 500 parameters, and
+# otherwise by 100 Lanczos steps, whose extreme Ritz values are still accurate. It records
+# $\lambda_{\min}$ and (exact spectrum only) the index: the fraction of eigenvalues below
+# $-10^{-3}\lambda_{\max}$, a tolerance that ignores the tiny negative eigenvalues of the many
+# nearly flat directions.
 #
 # A sharpness that climbs to the stability limit and stays there, or is pushed back down with
 # a spike in the loss, is the edge of stability: the step size, not the problem, caps the
@@ -173,8 +197,8 @@ for name in optimizers:
 
 
 # %%
-class Curvature(Callback):
-    """Logs the sharpness, the smallest eigenvalue and (for small models) the index."""
+class Spectrum(Callback):
+    """Logs the smallest eigenvalue and (for small models) the index every `every` steps."""
 
     def __init__(self, every: int) -> None:
         self.every = every
@@ -194,16 +218,19 @@ class Curvature(Callback):
         op = diagnostics.HessianOperator(loss, params)
         exact = op.dim <= 500
         gen = torch.Generator().manual_seed(0)
-        spectrum = diagnostics.hessian_spectrum(op, steps=None if exact else 100, generator=gen)
+        spectrum = diagnostics.hessian_spectrum(
+            op, steps=None if exact else 100, generator=gen
+        )
         lam_min, lam_max = float(spectrum[0]), float(spectrum[-1])
-        state.history.log("sharpness", state.step, lam_max)
         state.history.log("lambda_min", state.step, lam_min)
+        state.history.log("lambda_min/lambda_max", state.step, lam_min / lam_max)
         if exact:
             index = diagnostics.hessian_index(spectrum, tol=1e-3 * abs(lam_max))
             state.history.log("index", state.step, index)
 
 
-traced = {name: run(name, best_lr[name], callbacks=[Curvature(every=20)])[1] for name in optimizers}
+callbacks = [HessianCallback(every=25, iters=20), Spectrum(every=50)]
+traced = {name: run(name, best_lr[name], callbacks=callbacks)[1] for name in optimizers}
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
 for name, h in traced.items():
@@ -213,8 +240,7 @@ for name, h in traced.items():
     if "index" in h.records:
         axes[1].plot(*h.series("index"), "o-", ms=3, color=colors[name], label=name)
     else:
-        steps_, lam_min = h.series("lambda_min")
-        axes[1].plot(steps_, lam_min / h.series("sharpness")[1], "o-", ms=3, color=colors[name])
+        axes[1].plot(*h.series("lambda_min/lambda_max"), "o-", ms=3, color=colors[name])
         axes[1].set_title(r"$\lambda_{\min}/\lambda_{\max}$")
 axes[0].set(xlabel="step", title=r"sharpness $\lambda_{\max}$ (dotted: stability limits)")
 axes[1].set(xlabel="step")
@@ -240,12 +266,14 @@ best_final = min(final_loss(runs[name, best_lr[name]]) for name in optimizers)
 for name, h in traced.items():
     loss = dict(zip(h.eval_steps, h.train_loss, strict=True))
     lam_min = dict(zip(*h.series("lambda_min"), strict=True))
-    lam_max = dict(zip(*h.series("sharpness"), strict=True))
+    ratio = dict(zip(*h.series("lambda_min/lambda_max"), strict=True))
     index = dict(zip(*h.series("index"), strict=True))
     flat = [  # evaluation steps where the loss changed by < 2 % over the last 25 steps
         t
         for t in h.eval_steps
-        if t >= 25 and loss[t] > 2 * best_final and abs(loss[t] - loss[t - 25]) < 0.02 * loss[t - 25]
+        if t >= 25
+        and loss[t] > 2 * best_final
+        and abs(loss[t] - loss[t - 25]) < 0.02 * loss[t - 25]
     ]
     if not flat:
         print(f"{name}: no plateau (final training loss {h.train_loss[-1]:.2e})")
@@ -253,10 +281,14 @@ for name, h in traced.items():
     start = end = flat[0]  # the first plateau: a run of consecutive evaluations
     while end + 5 in flat:
         end += 5
-    start -= 25  # the loss was already flat over the 25 steps before the first flagged point
+    start -= 25  # the loss was already flat over the 25 steps before it was flagged
     s = min(lam_min, key=lambda t, mid=(start + end) / 2: abs(t - mid))  # nearest spectrum
-    saddle = lam_min[s] < -1e-3 * abs(lam_max[s])
-    verdict = "a saddle: momentum, Adam or a larger initialisation escape it" if saddle else "a minimum"
+    saddle = ratio[s] < -1e-3
+    verdict = (
+        "a saddle: momentum, Adam or a larger initialisation escape it"
+        if saddle
+        else "a minimum"
+    )
     print(
         f"{name}: plateau over steps {start}-{end} at loss {loss[s]:.3f}; at step {s}: "
         f"gradient norm {h.grad_norm[s]:.1e}, lambda_min {lam_min[s]:+.3f}, "

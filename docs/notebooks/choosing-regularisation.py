@@ -59,7 +59,7 @@ def make_model(dropout: float = 0.0) -> nn.Module:
 x, y = regression_data(40, noise=0.5, seed=5)  # everything you train and validate on
 x_test, y_test = regression_data(1000, noise=0.5, seed=7)  # or None, None
 loss_fn = nn.functional.mse_loss
-steps, lr = 300, 1e-2  # Adam
+steps, lr = 250, 1e-2  # Adam
 variants = {  # label -> (dropout rate, L2 penalty lambda, added to the gradient as lambda * theta)
     "none": (0.0, 0.0),
     "L2 penalty 0.01": (0.0, 1e-2),
@@ -69,7 +69,9 @@ k = 4  # folds; the hold-out split is the first of them (a quarter of the data h
 # -------------------------------------------------------------------------------------------
 
 splits = kfold_indices(len(x), k, seed=0)
-print(f"{len(x)} examples: each split trains on {len(splits[0][0])} and validates on {len(splits[0][1])}")
+print(
+    f"{len(x)} examples: each split trains on {len(splits[0][0])} and validates on {len(splits[0][1])}"
+)
 
 
 def fit(label: str, train_idx, val_idx=None, callbacks=(), n_steps=None):
@@ -106,6 +108,7 @@ def test_loss(model: nn.Module) -> float:
 # validation loss. The test losses of the weights each variant returns are printed below
 # the plot.
 
+
 # %%
 class KeepFinal(Callback):
     """Keeps a copy of the final weights (it runs before `EarlyStopping` restores the best)."""
@@ -127,8 +130,12 @@ fig, ax = plt.subplots(figsize=(7, 3.8))
 for i, label in enumerate(variants):
     h = held_out[label][1]
     ax.plot(h.eval_steps, h.val_loss, color=f"C{i}", label=label)
-ax.plot([stopper.best_step], [stopper.best_loss], "o", color="C0", label="early stopping keeps")
-ax.set(xlabel="step", ylabel="validation loss", title="hold-out validation loss (first split)")
+ax.plot(
+    [stopper.best_step], [stopper.best_loss], "o", color="C0", label="early stopping keeps"
+)
+ax.set(
+    xlabel="step", ylabel="validation loss", title="hold-out validation loss (first split)"
+)
 ax.legend()
 plt.tight_layout()
 plt.show()
@@ -136,7 +143,9 @@ plt.show()
 hold = {}
 for label, (model, h) in held_out.items():
     hold[label] = stopper.best_loss if label == "early stopping" else h.val_loss[-1]
-    print(f"{label:<18} hold-out validation loss {hold[label]:.3f}   test loss {test_loss(model):.3f}")
+    print(
+        f"{label:<18} hold-out validation loss {hold[label]:.3f}   test loss {test_loss(model):.3f}"
+    )
 print(f"early stopping kept step {stopper.best_step} of {steps}")
 
 # %% [markdown]
@@ -165,8 +174,18 @@ fig, ax = plt.subplots(figsize=(7, 3.8))
 for i, (label, c) in enumerate(curves.items()):
     ax.plot(eval_steps, c.mean(0), color=f"C{i}", label=f"{label} (mean of {k} folds)")
     ax.fill_between(eval_steps, c.min(0), c.max(0), color=f"C{i}", alpha=0.15, lw=0)
-ax.plot([eval_steps[best]], [curves["none"].mean(0)[best]], "o", color="C0", label="cross-validated stopping step")
-ax.set(xlabel="step", ylabel="validation loss", title="k-fold validation loss (band: the folds' range)")
+ax.plot(
+    [eval_steps[best]],
+    [curves["none"].mean(0)[best]],
+    "o",
+    color="C0",
+    label="cross-validated stopping step",
+)
+ax.set(
+    xlabel="step",
+    ylabel="validation loss",
+    title="k-fold validation loss (band: the folds' range)",
+)
 ax.legend()
 plt.tight_layout()
 plt.show()
@@ -195,9 +214,31 @@ fig, ax = plt.subplots(figsize=(7, 3.8))
 for i, label in enumerate(labels):
     losses = fold_losses[label]
     first = i == 0
-    ax.plot(np.full(k, i), losses, "o", color="C0", alpha=0.6, label="each split (a hold-out estimate)" if first else None)
-    ax.bar(i, losses.mean(), width=0.5, color="C0", alpha=0.3, label=f"{k}-fold mean" if first else None)
-    ax.plot(i, test_loss(final[label]), "x", color="C1", ms=10, mew=2, label="test loss, trained on all" if first else None)
+    ax.plot(
+        np.full(k, i),
+        losses,
+        "o",
+        color="C0",
+        alpha=0.6,
+        label="each split (a hold-out estimate)" if first else None,
+    )
+    ax.bar(
+        i,
+        losses.mean(),
+        width=0.5,
+        color="C0",
+        alpha=0.3,
+        label=f"{k}-fold mean" if first else None,
+    )
+    ax.plot(
+        i,
+        test_loss(final[label]),
+        "x",
+        color="C1",
+        ms=10,
+        mew=2,
+        label="test loss, trained on all" if first else None,
+    )
 ax.set_xticks(range(len(labels)), labels)
 ax.set(ylabel="loss", title="estimates of the generalisation loss")
 ax.legend(fontsize="small")
