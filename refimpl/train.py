@@ -40,6 +40,7 @@ __all__ = [
     "LayerStatsCallback",
     "NoiseScaleCallback",
     "TrainState",
+    "kfold_indices",
     "train",
 ]
 
@@ -367,6 +368,37 @@ def train(
 
 
 # --8<-- [end:train]
+
+
+def kfold_indices(
+    n: int, k: int, *, seed: int = 0, device: torch.device | str | None = None
+) -> list[tuple[Tensor, Tensor]]:
+    r"""Split the examples $0, \dots, n-1$ into $k$ folds for cross-validation.
+
+    The indices are shuffled once (a generator seeded with `seed`) and cut into $k$ folds
+    whose sizes differ by at most one. Fold $j$ is the validation set of split $j$, and the
+    other $k - 1$ folds are its training set, so every example is validated on exactly once.
+    One split on its own is a hold-out split with a fraction $1/k$ held out. Use
+    `x[train_idx]`, `x[val_idx]` to index your data; $k = n$ is leave-one-out.
+
+    Args:
+        n: the number of examples.
+        k: the number of folds, $2 \le k \le n$.
+        seed: seeds the shuffle.
+        device: where to put the index tensors (that of your data).
+
+    Returns:
+        `k` pairs `(train_idx, val_idx)` of sorted `int64` index tensors.
+    """
+    if not 2 <= k <= n:
+        raise ValueError(f"need 2 <= k <= n, got k={k}, n={n}")
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    folds = torch.tensor_split(order, k)
+    splits = []
+    for j, fold in enumerate(folds):
+        rest = torch.cat([f for i, f in enumerate(folds) if i != j])
+        splits.append((rest.sort().values.to(device), fold.sort().values.to(device)))
+    return splits
 
 
 def _progress_bar(total: int, progress: bool | None):

@@ -16,6 +16,7 @@ from refimpl.train import (
     LayerStatsCallback,
     NoiseScaleCallback,
     TrainState,
+    kfold_indices,
     train,
 )
 
@@ -217,3 +218,30 @@ def test_early_stopping_restores_the_best_weights():
         assert float(nn.functional.mse_loss(model(xv), yv)) == pytest.approx(
             stopper.best_loss, rel=1e-12
         )
+
+
+def test_kfold_indices_partition_the_examples():
+    n, k = 23, 5
+    splits = kfold_indices(n, k, seed=3)
+    assert len(splits) == k
+    val_all = torch.cat([v for _, v in splits])
+    assert sorted(val_all.tolist()) == list(range(n))  # every example validated exactly once
+    sizes = [len(v) for _, v in splits]
+    assert max(sizes) - min(sizes) <= 1
+    for tr, va in splits:
+        assert tr.dtype == va.dtype == torch.int64
+        assert set(tr.tolist()).isdisjoint(va.tolist())
+        assert sorted(tr.tolist() + va.tolist()) == list(range(n))
+    again = kfold_indices(n, k, seed=3)
+    assert all(
+        torch.equal(a, c) and torch.equal(b, d)
+        for (a, b), (c, d) in zip(splits, again, strict=True)
+    )
+    other = kfold_indices(n, k, seed=4)
+    assert any(not torch.equal(a[1], b[1]) for a, b in zip(splits, other, strict=True))
+    loo = kfold_indices(4, 4)
+    assert sorted(v.item() for _, v in loo) == [0, 1, 2, 3]
+    with pytest.raises(ValueError):
+        kfold_indices(5, 1)
+    with pytest.raises(ValueError):
+        kfold_indices(3, 4)

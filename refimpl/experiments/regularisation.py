@@ -13,7 +13,12 @@ standard deviation $0.5$, with Adam. Four variants:
   rest scaled by $1/(1-p)$ (`torch.nn.Dropout`).
 
 Each is scored on 1,000 fresh test points; the noise alone gives a test loss of $0.25$.
-Reading list: ``goodfellow2016`` (chapter 7), ``prechelt1998early``, ``srivastava2014dropout``.
+
+`validation_estimates` compares two ways of estimating the test loss from the training data
+alone, a hold-out split and $k$-fold cross-validation, over many draws of a small data set,
+for a model whose fit is exact and instant: a ReLU layer with fixed random weights and a
+read-out fitted by ridge regression. Reading list: ``goodfellow2016`` (chapter 7),
+``prechelt1998early``, ``srivastava2014dropout``.
 """
 
 from __future__ import annotations
@@ -25,10 +30,18 @@ import numpy as np
 import torch
 from torch import nn
 
+from refimpl.experiments._threads import one_thread
 from refimpl.experiments.troubleshooting import regression_data
-from refimpl.train import Callback, EarlyStopping, TrainState, train
+from refimpl.train import Callback, EarlyStopping, TrainState, kfold_indices, train
 
-__all__ = ["NOISE", "Regularised", "regularisation_runs"]
+__all__ = [
+    "NOISE",
+    "Regularised",
+    "ValidationEstimates",
+    "random_relu_features",
+    "regularisation_runs",
+    "validation_estimates",
+]
 
 #: The noise standard deviation of the targets; $\sigma^2$ is the best achievable test loss.
 NOISE: float = 0.5
@@ -111,4 +124,102 @@ def regularisation_runs(steps: int = 800) -> Regularised:
         test_loss=test,
         best_step=stopper.best_step,
         best_val=stopper.best_loss,
+    )
+
+
+def random_relu_features(x: torch.Tensor, width: int = 64, seed: int = 0) -> torch.Tensor:
+    r"""$\phi(x) = \big(1, \mathrm{ReLU}(s_j(x - c_j))_{j=1}^{w}\big)$: a fixed random ReLU layer.
+
+    Kinks $c_j \sim U(-2.5, 2.5)$ and slopes $s_j = \pm 1$ are drawn once from `seed`, so a
+    linear read-out on these features is a one-hidden-layer ReLU network whose first layer
+    is frozen.
+
+    Args:
+        x: inputs of shape `(n, 1)`.
+        width: the number of ReLU features $w$.
+        seed: seeds the kinks and slopes.
+
+    Returns:
+        Features of shape `(n, width + 1)`, the first a constant.
+    """
+    g = torch.Generator().manual_seed(seed)
+    kinks = 5 * torch.rand(width, generator=g, dtype=torch.float64) - 2.5
+    slopes = torch.where(torch.rand(width, generator=g, dtype=torch.float64) < 0.5, -1.0, 1.0)
+    relu = torch.relu(slopes.to(x) * (x - kinks.to(x)))
+    return torch.cat([torch.ones_like(x), relu], dim=1)
+
+
+def _ridge_path(phi: torch.Tensor, y: torch.Tensor, lambdas: np.ndarray) -> torch.Tensor:
+    r"""Ridge read-outs for every penalty at once: one column of the result per $\lambda$.
+
+    $\theta_\lambda = \arg\min \tfrac1n\lVert\Phi\theta - y\rVert^2 + \lambda\lVert\theta\rVert^2
+    = (\Phi^\top\Phi + n\lambda I)^{-1}\Phi^\top y = V\,\mathrm{diag}\big(1/(s_i + n\lambda)\big)
+    V^\top\Phi^\top y$ with $\Phi^\top\Phi = V\mathrm{diag}(s)V^\top$.
+    """
+    n = phi.shape[0]
+    s, v = torch.linalg.eigh(phi.T @ phi)
+    lam = torch.as_tensor(lambdas, dtype=phi.dtype, device=phi.device)
+    rotated = v.T @ (phi.T @ y)  # (d, 1)
+    return v @ (rotated / (s[:, None] + n * lam[None, :]))  # (d, len(lambdas))
+
+
+@dataclass(frozen=True)
+class ValidationEstimates:
+    r"""Hold-out and $k$-fold estimates against the test losses they estimate, over many draws.
+
+    Every array has one row per draw of the data set and one column per penalty in `lambdas`.
+    The hold-out split is the first of the $k$ folds.
+
+    Attributes:
+        lambdas: the ridge penalties $\lambda$ tried.
+        k: the number of folds.
+        n: the size of each data set.
+        holdout: the validation loss of the model trained without the first fold.
+        holdout_test: the test loss of that same model.
+        kfold: the mean validation loss over the $k$ folds.
+        kfold_test: the mean test loss of the same $k$ models.
+    """
+
+    lambdas: np.ndarray
+    k: int
+    n: int
+    holdout: np.ndarray
+    holdout_test: np.ndarray
+    kfold: np.ndarray
+    kfold_test: np.ndarray
+
+
+@functools.cache
+@one_thread
+def validation_estimates(draws: int = 200, n: int = 40, k: int = 5) -> ValidationEstimates:
+    r"""Estimate the test loss by hold-out and by $k$-fold validation on `draws` data sets.
+
+    Each draw is `n` points of the overfitting example ($\sin 3x$ plus noise of standard
+    deviation `NOISE`), split by `refimpl.train.kfold_indices`; the model is a ridge read-out
+    on `random_relu_features` (65 parameters), fitted for every penalty of a grid. Test losses
+    are on 2,000 fresh points.
+
+    Returns:
+        The estimates and the test losses of the models they were computed from.
+    """
+    lambdas = np.logspace(-7, 0, 15)
+    xt, yt = regression_data(2000, noise=NOISE, seed=10_000)
+    phi_t = random_relu_features(xt)
+    shape = (draws, len(lambdas), k)
+    val, test = np.zeros(shape), np.zeros(shape)
+    for d in range(draws):
+        x, y = regression_data(n, noise=NOISE, seed=100 + d)
+        phi = random_relu_features(x)
+        for j, (tr, va) in enumerate(kfold_indices(n, k, seed=d)):
+            thetas = _ridge_path(phi[tr], y[tr], lambdas)
+            val[d, :, j] = ((phi[va] @ thetas - y[va]) ** 2).mean(0).numpy()
+            test[d, :, j] = ((phi_t @ thetas - yt) ** 2).mean(0).numpy()
+    return ValidationEstimates(
+        lambdas=lambdas,
+        k=k,
+        n=n,
+        holdout=val[..., 0],
+        holdout_test=test[..., 0],
+        kfold=val.mean(-1),
+        kfold_test=test.mean(-1),
     )

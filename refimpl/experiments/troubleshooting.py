@@ -13,8 +13,12 @@ $x \in [-2, 2]$, or a two-feature variant, with a small `torch.nn.Sequential` ne
 | good train, bad validation | large net, 30 noisy points | train/validation gap | stop early |
 | slow convergence | features on scales 1 and 30 | Hessian spectrum | standardise inputs |
 
+`batch_size_runs` adds the batch-size question of the slow-convergence section: the number of
+SGD steps to a target loss against the batch size, next to the gradient noise scale.
+
 All runs are seeded and cached; each returns plain arrays. Reading list: ``goodfellow2016``
-(chapters 7 and 8), ``dauphin2014``, ``he2015delving``, ``cohen2021edge``, ``prechelt1998early``.
+(chapters 7 and 8), ``dauphin2014``, ``he2015delving``, ``cohen2021edge``, ``prechelt1998early``,
+``mccandlish2018empirical``.
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ from refimpl.optim import SGD
 from refimpl.train import Callback, HessianCallback, LayerStatsCallback, TrainState, train
 
 __all__ = [
+    "BatchSizeScan",
     "Curves",
     "Overfitting",
     "Plateau",
     "SlowConvergence",
+    "batch_size_runs",
     "dead_relu_runs",
     "divergence_runs",
     "nan_runs",
@@ -396,3 +402,108 @@ def slow_convergence_runs(steps: int = 500) -> SlowConvergence:
     h = train(model, torch.optim.Adam(model.parameters(), lr=1e-2), mse, x, y, steps=steps)
     runs.append(_curves("raw, Adam", h))
     return SlowConvergence(runs=runs, spectra=spectra)
+
+
+@dataclass(frozen=True)
+class BatchSizeScan:
+    r"""Steps to a target loss against the batch size, and the noise scale.
+
+    Attributes:
+        batch_sizes: the batch sizes $B$.
+        steps: the fewest steps to the target at each $B$ (over the learning-rate grid).
+        best_lr: the learning rate that achieved it.
+        s_min: fitted $S_{\min}$ of $S(B) = S_{\min}(1 + B_{\text{crit}}/B)$.
+        b_crit: fitted $B_{\text{crit}}$.
+        noise_scale_start: $B_{\text{simple}}$ at the starting point.
+        noise_scale_target: $B_{\text{simple}}$ where full-batch GD first reaches the target.
+    """
+
+    batch_sizes: np.ndarray
+    steps: np.ndarray
+    best_lr: np.ndarray
+    s_min: float
+    b_crit: float
+    noise_scale_start: float
+    noise_scale_target: float
+
+
+@functools.cache
+def batch_size_runs(
+    batch_sizes: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024),
+    seeds: int = 16,
+    max_steps: int = 5000,
+) -> BatchSizeScan:
+    r"""SGD on least squares: steps to reach a target excess loss, for every batch size.
+
+    The problem: $n = 2048$ examples of $d = 8$ Gaussian features whose scales give the Hessian
+    $H = X^\top X/n$ a condition number of about 30, targets $y = Xw^\star + \varepsilon$ with
+    unit noise, and the loss $\tfrac{1}{2n}\lVert Xw - y\rVert^2$. SGD (batches drawn with
+    replacement) starts where the excess loss over the least-squares solution $\hat w$ is ten
+    times the target $0.02$, spread equally over the eigendirections of $H$. For each batch size
+    and each of 23 learning rates up to the stability limit $2/\lambda_{\max}$, `seeds` runs
+    are averaged, and the step at which the mean excess loss first reaches the target is
+    recorded; the best learning rate gives $S(B)$. $B_{\text{simple}} =
+    \operatorname{tr}\Sigma/\lVert G\rVert^2$ (`refimpl.diagnostics.simple_noise_scale`) is
+    measured from the per-example gradients at the start and where full-batch gradient descent
+    reaches the target.
+
+    Returns:
+        The scan, with the fit of $S(B) = S_{\min}(1 + B_{\text{crit}}/B)$ (McCandlish et al.
+        2018) by least squares on the relative error.
+    """
+    n, d, target = 2048, 8, 0.02
+    g = torch.Generator().manual_seed(0)
+    scales = torch.logspace(0, -0.75, d, dtype=torch.float64)  # curvatures from 1 to 1/30
+    x = torch.randn(n, d, generator=g, dtype=torch.float64) * scales
+    w_star = torch.randn(d, generator=g, dtype=torch.float64) * 3 / scales / d**0.5
+    y = x @ w_star + torch.randn(n, generator=g, dtype=torch.float64)
+    h = x.T @ x / n
+    w_hat = torch.linalg.solve(h, x.T @ y / n)
+
+    def excess(w: torch.Tensor) -> torch.Tensor:
+        e = w - w_hat
+        return 0.5 * ((e @ h) * e).sum(-1)
+
+    lam, vec = torch.linalg.eigh(h)
+    direction = vec @ lam.rsqrt()  # the same excess loss along every eigendirection
+    w0 = w_hat + direction * torch.sqrt(10 * target / excess(w_hat + direction))
+    lrs = torch.logspace(float(torch.log10(2 / lam[-1])), -4, 24, dtype=torch.float64)[1:]
+
+    steps, best_lr = [], []
+    for b in batch_sizes:
+        gen = torch.Generator().manual_seed(b)
+        w = w0.expand(seeds, len(lrs), d).clone()
+        hit = torch.full((len(lrs),), max_steps + 1)
+        for t in range(1, max_steps + 1):
+            idx = torch.randint(n, (seeds, b), generator=gen)
+            xb, yb = x[idx], y[idx]  # (seeds, B, d), (seeds, B)
+            residual = torch.einsum("sld,sbd->slb", w, xb) - yb[:, None, :]
+            w = w - lrs[None, :, None] * torch.einsum("slb,sbd->sld", residual, xb) / b
+            reached = (excess(w).mean(0) <= target) & (hit > max_steps)
+            hit[reached] = t
+            if reached.any():  # the first learning rate to get there is the best
+                break
+        i = int(hit.argmin())
+        steps.append(int(hit[i]))
+        best_lr.append(float(lrs[i]))
+
+    def noise_scale(w: torch.Tensor) -> float:
+        per_example = x * (x @ w - y)[:, None]  # ∇ of ½(x_iᵀw − y_i)²
+        return diagnostics.simple_noise_scale(per_example)
+
+    w = w0.clone()
+    while excess(w) > target:  # full-batch GD at 1/λ_max, to the target
+        w = w - (h @ w - x.T @ y / n) / lam[-1]
+    # S = a + c/B, weighted by 1/S: least squares on the relative error
+    bs, ss = np.array(batch_sizes, dtype=float), np.array(steps, dtype=float)
+    design = np.stack([np.ones_like(bs), 1 / bs], axis=1) / ss[:, None]
+    (a, c), *_ = np.linalg.lstsq(design, np.ones_like(ss), rcond=None)
+    return BatchSizeScan(
+        batch_sizes=bs.astype(int),
+        steps=ss.astype(int),
+        best_lr=np.array(best_lr),
+        s_min=float(a),
+        b_crit=float(c / a),
+        noise_scale_start=noise_scale(w0),
+        noise_scale_target=noise_scale(w),
+    )

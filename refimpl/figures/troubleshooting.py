@@ -225,3 +225,42 @@ def ts_slow() -> Figure:
     _title(ax_spec, "(b) diagnostic: the Hessian spectrum")
     fig.tight_layout()
     return fig
+
+
+@figure("ts-noise-scale")
+def ts_noise_scale() -> Figure:
+    """SGD steps and examples to a target loss against the batch size, with the noise scale."""
+    r = ts.batch_size_runs()
+    fig = Figure(figsize=(9.6, 3.6))
+    ax_s, ax_e = fig.subplots(1, 2)
+    b = r.batch_sizes.astype(float)
+    fine = np.geomspace(b[0], b[-1], 200)
+    fit = r.s_min * (1 + r.b_crit / fine)
+    for ax, values, fitted in ((ax_s, r.steps, fit), (ax_e, r.steps * b, fit * fine)):
+        ax.axvspan(r.noise_scale_start, r.noise_scale_target, color=style.PALETTE[6], alpha=0.2)
+        ax.loglog(fine, fitted, "--", color=style.PALETTE[0], lw=1.2)
+        ax.loglog(b, values, "o", color=style.PALETTE[3], ms=5)
+        ax.set_xlabel("batch size $B$")
+    ax_s.text(
+        (r.noise_scale_start * r.noise_scale_target) ** 0.5,
+        r.steps.max(),
+        "$B_{\\mathrm{simple}}$ from start\nto target",
+        ha="center",
+        va="top",
+        fontsize=8,
+    )
+    ax_s.plot([], [], "o", color=style.PALETTE[3], label="measured (best learning rate)")
+    ax_s.plot(
+        [],
+        [],
+        "--",
+        color=style.PALETTE[0],
+        label=rf"fit $S_{{\min}}(1 + B_c/B)$, $B_c = {r.b_crit:.0f}$",
+    )
+    ax_s.legend(fontsize=8, loc="lower left")
+    ax_s.set_ylabel("steps to the target loss")
+    _title(ax_s, "(a) steps: halve with each doubling, up to a point")
+    ax_e.set_ylabel("examples processed (steps × B)")
+    _title(ax_e, "(b) examples: constant, then wasted")
+    fig.tight_layout()
+    return fig

@@ -102,3 +102,16 @@ def test_slow_convergence_spectrum_and_speed():
     raw, std, adam = res.runs
     assert res.spectra[0][-1] > 5 * res.spectra[1][-1]
     assert std.loss[-1] < 0.1 * raw.loss[-1] and adam.loss[-1] < 0.1 * raw.loss[-1]
+
+
+def test_batch_size_scan_halves_steps_below_the_knee_and_saturates_above():
+    r = ts.batch_size_runs()
+    steps = dict(zip(r.batch_sizes.tolist(), r.steps.tolist(), strict=True))
+    # small batches: doubling B roughly halves the steps (8x fewer steps over 64x the batch)
+    assert steps[64] < steps[1] / 8
+    # large batches: no further gain
+    assert steps[1024] >= 0.8 * steps[256]
+    assert r.noise_scale_start < r.b_crit < r.noise_scale_target
+    # the fitted law reproduces the measurements to within 40 %
+    fit = r.s_min * (1 + r.b_crit / r.batch_sizes)
+    np.testing.assert_array_less(np.abs(fit / r.steps - 1), 0.4)
