@@ -1,0 +1,186 @@
+"""The "Which optimizer?" experiments against closed forms, identities and plain reruns."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from refimpl import optim
+from refimpl.experiments import which_optimizer as wo
+from refimpl.experiments.optimizer_paths import Problem
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "optimization" / "which-optimizer.md"
+
+
+def _optimizer_classes() -> set[type]:
+    return {
+        getattr(optim, name)
+        for name in optim.__all__
+        if inspect.isclass(getattr(optim, name))
+        and issubclass(getattr(optim, name), torch.optim.Optimizer)
+    }
+
+
+def _run(name: str, problem: str) -> wo.TunedPath:
+    return next(r for r in wo.tuned_paths(problem) if r.method.name == name)
+
+
+def test_every_optimizer_is_compared() -> None:
+    """A new optimizer in ``refimpl.optim`` fails this until the page's experiments include it."""
+    in_paths = {m.cls for m in wo.PATH_METHODS}
+    in_cost = {cls for cls, _ in wo.COST_METHODS.values()}
+    assert _optimizer_classes() - in_paths - in_cost == set()
+    # every optimizer but Path-SGD (which needs a ReLU network) is on the 2-D problems
+    assert _optimizer_classes() - in_paths == {optim.PathSGD}
+    # and one of each family is in the cost comparison
+    assert {optim.SGD, optim.Adam, optim.SAM, optim.PathSGD, optim.NaturalGradient} <= in_cost
+    assert {optim.KFAC, optim.WoodFisher, optim.SaddleFreeNewton} <= in_cost
+
+
+def test_the_page_table_names_every_optimizer() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    table = [line for line in text.splitlines() if line.startswith("| `")]
+    named = {line.split("`")[1] for line in table}
+    missing = {cls.__name__ for cls in _optimizer_classes()} - named
+    assert missing == set()
+
+
+@pytest.mark.parametrize("problem", sorted(wo.PROBLEMS))
+def test_residuals_reproduce_the_loss(problem: str) -> None:
+    """$L = \\tfrac12\\lVert r\\rVert^2 + c$ at random points: the least-squares reading."""
+    theta = torch.randn(50, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    r, c = wo.residuals(problem, theta)
+    torch.testing.assert_close(0.5 * (r**2).sum(-1) + c, wo.PROBLEMS[problem].loss(theta))
+
+
+@pytest.mark.parametrize("problem", sorted(wo.PROBLEMS))
+def test_paths_are_finite_and_start_at_the_start(problem: str) -> None:
+    for run in wo.tuned_paths(problem):
+        assert np.isfinite(run.iterates).all(), run.method.name
+        np.testing.assert_array_equal(run.iterates[0], wo.PROBLEMS[problem].theta0)
+
+
+@pytest.mark.parametrize("problem", sorted(wo.PROBLEMS))
+def test_the_chosen_value_is_the_grid_argmin(problem: str) -> None:
+    for run in wo.tuned_paths(problem):
+        if run.method.tune is None:
+            assert run.chosen is None and run.grid_losses.size == 0
+            continue
+        grid = wo.LR_GRID if run.method.tune == "lr" else wo.DAMPING_GRID
+        assert run.grid_losses.shape == (len(grid),)
+        assert run.chosen == grid[int(np.argmin(run.grid_losses))]
+        assert run.losses[-1] == pytest.approx(run.grid_losses.min(), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("Adam", "rosenbrock"),
+        ("RMSprop centered", "quadratic"),
+        ("Adadelta", "saddle"),
+        ("SAM (SGD, ρ = 0.05)", "quadratic"),
+    ],
+)
+def test_grid_runs_equal_separate_runs(name: str, problem: str) -> None:
+    """The one-group-per-rate trick: each group's path equals a plain run at that rate alone,
+    and the neighbouring rates of the grid do no better than the chosen one."""
+    run = _run(name, problem)
+    p = wo.PROBLEMS[problem]
+    k = wo.LR_GRID.index(run.chosen)
+    for j in (k - 1, k, k + 1):
+        if not 0 <= j < len(wo.LR_GRID):
+            continue
+        path = _plain_run(run.method, p, wo.LR_GRID[j])
+        final = float(p.loss(torch.from_numpy(path[-1])))
+        if j == k:
+            np.testing.assert_allclose(path, run.iterates, atol=1e-12)
+        elif np.isfinite(final):
+            assert final >= run.losses[-1]
+
+
+def _plain_run(method: wo.PathMethod, p: Problem, lr: float) -> np.ndarray:
+    theta = torch.nn.Parameter(torch.tensor(p.theta0, dtype=torch.float64))
+    opt = method.make([{"params": [theta]}], lr)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        loss = p.loss(theta)
+        loss.backward()
+        return loss
+
+    path = [theta.detach().clone()]
+    for _ in range(p.steps):
+        opt.step(closure)
+        path.append(theta.detach().clone())
+    return torch.stack(path).numpy()
+
+
+def test_newton_solves_the_quadratic_in_one_step() -> None:
+    minimiser = wo.QUADRATIC.minimiser.numpy()
+    for name in ("Newton", "SaddleFreeNewton"):
+        iterates = _run(name, "quadratic").iterates
+        np.testing.assert_allclose(iterates[1], minimiser, atol=1e-12)
+    # damped Newton's first step is (ηI + A)⁻¹A of the way, computed here by hand
+    A = wo.QUADRATIC.A
+    e0 = torch.tensor(wo.PROBLEMS["quadratic"].theta0, dtype=torch.float64) - wo.QUADRATIC.minimiser
+    expected = (
+        wo.QUADRATIC.minimiser + e0 - torch.linalg.solve(torch.eye(2, dtype=A.dtype) + A, A @ e0)
+    )
+    np.testing.assert_allclose(
+        _run("DampedNewton (η = 1)", "quadratic").iterates[1], expected.numpy()
+    )
+
+
+@pytest.mark.parametrize("problem", sorted(wo.PROBLEMS))
+def test_kfac_equals_natural_gradient_with_one_layer(problem: str) -> None:
+    """One linear layer with a constant input: the Kronecker factorisation is exact."""
+    ng = _run("NaturalGradient (λ = 1e-3)", problem).iterates
+    kfac = _run("KFAC (λ = 1e-3)", problem).iterates
+    np.testing.assert_allclose(kfac, ng, rtol=1e-9, atol=1e-12)
+
+
+def test_natural_gradient_is_gauss_newton() -> None:
+    """The first natural-gradient step is the Levenberg–Marquardt step from the residuals."""
+    for problem in wo.PROBLEMS:
+        theta0 = torch.tensor(wo.PROBLEMS[problem].theta0, dtype=torch.float64)
+        J = torch.autograd.functional.jacobian(lambda t, p=problem: wo.residuals(p, t)[0], theta0)
+        r, _ = wo.residuals(problem, theta0)
+        step = -torch.linalg.solve(J.T @ J + 1e-3 * torch.eye(2, dtype=J.dtype), J.T @ r)
+        iterates = _run("NaturalGradient (λ = 1e-3)", problem).iterates
+        np.testing.assert_allclose(iterates[1], (theta0 + step).numpy(), rtol=1e-10)
+
+
+def test_ema_momentum_is_heavy_ball_at_ten_times_the_rate() -> None:
+    """EMA momentum at $\\gamma$ takes heavy ball's steps at $0.1\\gamma$ ($\\alpha = 0.9$)."""
+    for problem in wo.PROBLEMS:
+        hb = _run("heavy ball (μ = 0.9)", problem)
+        ema = _run("EMAMomentum (α = 0.9)", problem)
+        np.testing.assert_allclose(ema.iterates, hb.iterates, atol=1e-10)
+        assert ema.chosen == pytest.approx(10 * hb.chosen, rel=0.01)
+
+
+def test_saddle_outcomes() -> None:
+    """Newton and SAM end at the saddle; gradient descent, saddle-free Newton and the
+    Gauss–Newton step reach a minimum $(0, \\pm 1)$."""
+    final = {r.method.name: r.iterates[-1] for r in wo.tuned_paths("saddle")}
+    for name in ("Newton", "SAM (SGD, ρ = 0.05)"):
+        assert np.abs(final[name]).max() < 0.01, name
+    for name in ("SGD", "SaddleFreeNewton", "NaturalGradient (λ = 1e-3)", "Adam"):
+        assert abs(abs(final[name][1]) - 1) < 0.05, name
+
+
+def test_cost_runs_make_progress() -> None:
+    runs = {r.name: r for r in wo.cost_runs()}
+    assert set(runs) == set(wo.COST_METHODS)
+    start = {float(r.losses[0]) for r in runs.values()}
+    assert len(start) == 1  # one initial network for all
+    sgd = runs["SGD (γ = 0.3)"].losses[-1]
+    for name, run in runs.items():
+        assert np.isfinite(run.losses).all() and run.seconds_per_step > 0, name
+        assert run.losses[-1] < run.losses[0], name
+    for name in ("NaturalGradient (λ = 1e-2)", "KFAC (λ = 1e-2)", "WoodFisher (λ = 1e-2)"):
+        assert runs[name].losses[-1] < 0.1 * sgd, name
