@@ -40,6 +40,7 @@ Modules:
         the Fisher-based optimizers on a small classifier.
     second_order: gradient descent and the Newton family near a saddle point.
     sharpness: SAM against gradient descent, and the sharpness of rescaled minima.
+    which_optimizer: every optimizer of refimpl.optim on three 2-D problems, and their cost.
 """
 
 from refimpl.experiments import (
@@ -78,6 +79,7 @@ from refimpl.experiments import (
     ssm_lru,
     transformers_as_gnns,
     troubleshooting,
+    which_optimizer,
 )
 from refimpl.experiments.attention import (
     HeadsRun,
@@ -257,4 +259,5 @@ __all__ = [
     "valley_grad",
     "valley_modified_grad",
     "valley_runs",
+    "which_optimizer",
 ]
