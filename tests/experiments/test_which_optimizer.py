@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import re
 from pathlib import Path
 
 import numpy as np
@@ -184,3 +186,19 @@ def test_cost_runs_make_progress() -> None:
         assert run.losses[-1] < run.losses[0], name
     for name in ("NaturalGradient (λ = 1e-2)", "KFAC (λ = 1e-2)", "WoodFisher (λ = 1e-2)"):
         assert runs[name].losses[-1] < 0.1 * sgd, name
+
+
+def test_the_page_table_defaults_match_the_constructors() -> None:
+    """Every `name=value` span in a table row of an optimizer is that constructor's default."""
+    text = PAGE.read_text(encoding="utf-8")
+    checked = 0
+    for line in text.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cls = getattr(optim, line.split("`")[1])
+        params = inspect.signature(cls.__init__).parameters
+        for key, value in re.findall(r"`(\w+)=([^`]+)`", line):
+            assert key in params, (cls.__name__, key)
+            assert params[key].default == ast.literal_eval(value), (cls.__name__, key)
+            checked += 1
+    assert checked >= 40
