@@ -51,11 +51,13 @@ __all__ = [
     "PATH_METHODS",
     "PROBLEMS",
     "QUADRATIC",
+    "RESCALING",
     "CostRun",
     "PathMethod",
     "TunedPath",
     "cost_data",
     "cost_runs",
+    "path_sgd_rescaling_runs",
     "residuals",
     "tuned_paths",
 ]
@@ -487,6 +489,64 @@ def cost_runs(steps: int = 60) -> tuple[CostRun, ...]:
         arr.flags.writeable = False
         out.append(CostRun(name, cls, arr, float(np.median(seconds))))
     return tuple(out)
+
+
+#: The node rescaling of ``path_sgd_rescaling_runs``: hidden unit $i$'s incoming weights and
+#: bias are multiplied by $c_i$, its outgoing weights divided by $c_i$.
+RESCALING: tuple[float, ...] = (5.0, 0.2) * 6
+
+
+@functools.cache
+@one_thread
+def path_sgd_rescaling_runs(steps: int = 60) -> dict[str, np.ndarray]:
+    r"""SGD and Path-SGD on a 2-12-3 ReLU network and on two node-rescaled copies of it.
+
+    The three networks compute the same function (ReLU is positively homogeneous), so an
+    optimizer that is invariant to node rescaling trains them identically.
+
+    Args:
+        steps: the number of full-batch steps $T$.
+
+    Returns:
+        Mapping ``"<optimizer>, <network>"`` (optimizer ``SGD`` or ``PathSGD``; network
+        ``balanced``, ``rescaled by c`` with $c$ = ``RESCALING`` or ``rescaled by 1/c``) to the
+        training losses, shape ``(T + 1,)``. Cached.
+    """
+    X, y = cost_data()
+    torch.manual_seed(0)
+    base = torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3))
+    base = base.double()
+    nets = {"balanced": base}
+    for name, power in (("rescaled by c", 1.0), ("rescaled by 1/c", -1.0)):
+        net = _clone(base)
+        c = torch.tensor(RESCALING, dtype=torch.float64) ** power
+        with torch.no_grad():
+            net[0].weight.mul_(c[:, None])  # (12, 2): row i is unit i's input weights
+            net[0].bias.mul_(c)
+            net[2].weight.div_(c[None, :])  # (3, 12): column i is unit i's output weights
+        nets[name] = net
+    out = {}
+    for opt_name in ("SGD", "PathSGD"):
+        for net_name, net in nets.items():
+            model = _clone(net)
+            opt = (
+                optim.SGD(model.parameters(), lr=0.3)
+                if opt_name == "SGD"
+                else optim.PathSGD(model, lr=0.3)
+            )
+            losses = []
+            for _ in range(steps):
+                opt.zero_grad()
+                loss = torch.nn.functional.cross_entropy(model(X), y)
+                loss.backward()
+                opt.step()
+                losses.append(float(loss.detach()))
+            with torch.no_grad():
+                losses.append(float(torch.nn.functional.cross_entropy(model(X), y)))
+            arr = np.asarray(losses)
+            arr.flags.writeable = False
+            out[f"{opt_name}, {net_name}"] = arr
+    return out
 
 
 def _mean_loss(loss: object) -> float:

@@ -20,6 +20,7 @@ from refimpl.figures.registry import figure
 
 __all__ = [
     "which_optimizer_cost",
+    "which_optimizer_path_sgd",
     "which_optimizer_paths",
     "which_optimizer_quadratic",
     "which_optimizer_rosenbrock",
@@ -173,5 +174,26 @@ def which_optimizer_cost() -> Figure:
     axes[0][1].set_title("… and per unit of time", fontsize=10)
     axes[1][0].set_title("curvature methods: loss per step", fontsize=10)
     axes[1][1].set_title("… and per unit of time", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+@figure("which-optimizer-path-sgd")
+def which_optimizer_path_sgd() -> Figure:
+    """SGD and Path-SGD on one ReLU network in three node scalings."""
+    runs = wo.path_sgd_rescaling_runs()
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    styles = {
+        "balanced": ("-", 2.6),
+        "rescaled by c": ((0, (5, 3)), 1.6),
+        "rescaled by 1/c": ((0, (1, 2)), 1.6),
+    }
+    for name, losses in runs.items():
+        opt_name, net_name = name.split(", ")
+        color = style.PALETTE[6] if opt_name == "SGD" else style.PALETTE[3]
+        ls, lw = styles[net_name]
+        ax.plot(losses, color=color, ls=ls, lw=lw, label=name)
+    ax.set(yscale="log", xlabel="step", ylabel="training loss (cross-entropy)")
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

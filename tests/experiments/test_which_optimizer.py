@@ -202,3 +202,14 @@ def test_the_page_table_defaults_match_the_constructors() -> None:
             assert params[key].default == ast.literal_eval(value), (cls.__name__, key)
             checked += 1
     assert checked >= 40
+
+
+def test_path_sgd_trains_every_node_scaling_identically() -> None:
+    runs = wo.path_sgd_rescaling_runs()
+    base = runs["PathSGD, balanced"]
+    for name in ("PathSGD, rescaled by c", "PathSGD, rescaled by 1/c"):
+        np.testing.assert_allclose(runs[name], base, rtol=1e-10)
+    sgd = runs["SGD, balanced"]
+    for name in ("SGD, rescaled by c", "SGD, rescaled by 1/c"):
+        np.testing.assert_allclose(runs[name][0], sgd[0], rtol=1e-12)  # the same function
+        assert np.abs(runs[name] - sgd).max() > 1e-2
