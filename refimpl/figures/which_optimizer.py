@@ -66,7 +66,7 @@ def _contours(ax: plt.Axes, problem_name: str) -> None:
 
 def _label(run: wo.TunedPath, minimum: float) -> str:
     gap = float(run.losses[-1]) - minimum
-    tail = f"{gap:.0e}" if gap > 0 else "0"
+    tail = f"{gap:.2g}" if gap > 0 else "0"
     if run.method.tune == "lr":
         return f"{run.method.name}, γ = {run.chosen:g}: {tail}"
     if run.method.tune == "damping":

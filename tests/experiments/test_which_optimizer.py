@@ -213,3 +213,37 @@ def test_path_sgd_trains_every_node_scaling_identically() -> None:
     for name in ("SGD, rescaled by c", "SGD, rescaled by 1/c"):
         np.testing.assert_allclose(runs[name][0], sgd[0], rtol=1e-12)  # the same function
         assert np.abs(runs[name] - sgd).max() > 1e-2
+
+
+def _gap(name: str, problem: str) -> float:
+    minimum = -0.25 if problem == "saddle" else 0.0
+    return float(_run(name, problem).losses[-1]) - minimum
+
+
+def test_slide_forms_end_near_their_torch_counterparts() -> None:
+    for problem in ("quadratic", "rosenbrock"):
+        for slide, torch_form in (("SlideAdam", "Adam"), ("SlideRMSprop", "RMSprop")):
+            ratio = _gap(slide, problem) / _gap(torch_form, problem)
+            assert 0.1 < ratio < 10, (problem, slide, ratio)
+
+
+def test_what_the_captions_say() -> None:
+    quad = {r.method.name: _gap(r.method.name, "quadratic") for r in wo.tuned_paths("quadratic")}
+    family = [m.name for m in wo.PATH_METHODS if m.family == "SGD and momentum"]
+    assert min(family, key=quad.get) == "Nesterov (μ = 0.9)"
+    adaptive = [m.name for m in wo.PATH_METHODS if m.family in ("RMS scaling", "Adam family")]
+    assert max(adaptive, key=quad.get) == "Adadelta"
+    others = [n for n in adaptive if n != "Adadelta"]
+    assert 4e-4 < min(quad[n] for n in others) and max(quad[n] for n in others) < 2e-2
+    assert max(others, key=quad.get) == "AdamW (λ = 0.01)"
+    rosen = {r.method.name: _gap(r.method.name, "rosenbrock") for r in wo.tuned_paths("rosenbrock")}
+    assert rosen["heavy ball (μ = 0.9)"] < min(rosen[n] for n in adaptive)
+    for name in ("Adam", "AMSGrad", "SlideAdam"):
+        assert rosen[name] < 2e-4, name
+    for name in ("Newton", "SaddleFreeNewton", "NaturalGradient (λ = 1e-3)", "KFAC (λ = 1e-3)"):
+        assert rosen[name] < 1e-12, name
+    # the saddle: every first-order method but SAM reaches a minimum
+    saddle = wo.tuned_paths("saddle")
+    for run in saddle:
+        if run.method.tune == "lr" and run.method.cls is not optim.SAM:
+            assert abs(abs(run.iterates[-1, 1]) - 1) < 0.1, run.method.name
