@@ -138,3 +138,106 @@ def test_newton_is_affine_equivariant(cls: type[torch.optim.Optimizer]) -> None:
     else:
         assert gap < 1e-9
         assert np.isfinite(direct.numpy()).all()
+
+
+class _TwoLayer(torch.nn.Module):
+    """A 3-5-2 tanh network with a fixed affine map $a \\mapsto Ma + m$ before its last layer."""
+
+    def __init__(self, W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor, M: Tensor, m: Tensor):
+        super().__init__()
+        self.l1 = torch.nn.Linear(3, 5, dtype=torch.float64)
+        self.l2 = torch.nn.Linear(5, 2, dtype=torch.float64)
+        with torch.no_grad():
+            self.l1.weight.copy_(W1), self.l1.bias.copy_(b1)
+            self.l2.weight.copy_(W2), self.l2.bias.copy_(b2)
+        self.M, self.m = M, m
+
+    def forward(self, X: Tensor) -> Tensor:
+        a = torch.tanh(self.l1(X))  # (N, 5)
+        return self.l2(a @ self.M.T + self.m)  # (N, 2)
+
+
+def test_kfac_is_invariant_to_affine_maps_of_layer_inputs() -> None:
+    """Martens & Grosse: with $\\lambda = 0$, transforming a layer's inputs by an invertible affine
+    map (and its weights by the inverse, so the function is unchanged) leaves K-FAC's steps the
+    same in function space. Here the network's inputs and the hidden activations are both
+    transformed; the two networks' outputs stay equal over three steps. SGD's do not."""
+    gen = torch.Generator().manual_seed(4)
+    rand = lambda *s: torch.randn(*s, generator=gen, dtype=torch.float64)  # noqa: E731
+    X, t = rand(40, 3), rand(40, 2)
+    W1, b1, W2, b2 = 0.7 * rand(5, 3), 0.1 * rand(5), 0.7 * rand(2, 5), 0.1 * rand(2)
+    Om, c = rand(3, 3) + 2 * torch.eye(3, dtype=torch.float64), rand(3)  # x' = Ωx + c
+    M, m = rand(5, 5) + 2 * torch.eye(5, dtype=torch.float64), rand(5)  # a' = Ma + m
+    eye, zero = torch.eye(5, dtype=torch.float64), torch.zeros(5, dtype=torch.float64)
+    Oinv, Minv = torch.linalg.inv(Om), torch.linalg.inv(M)
+    plain = _TwoLayer(W1, b1, W2, b2, eye, zero)
+    mapped = _TwoLayer(W1 @ Oinv, b1 - W1 @ Oinv @ c, W2 @ Minv, b2 - W2 @ Minv @ m, M, m)
+    Xm = X @ Om.T + c
+    torch.testing.assert_close(mapped(Xm), plain(X))
+
+    def closure(model: torch.nn.Module, inputs: Tensor) -> Callable[[], tuple[Tensor, Tensor]]:
+        def run() -> tuple[Tensor, Tensor]:
+            z = model(inputs)
+            return 0.5 * ((z - t) ** 2).sum(-1), z
+
+        return run
+
+    kw = {"lr": 0.5, "damping": 0.0, "likelihood": "gaussian"}
+    opts = [optim.KFAC(plain, **kw), optim.KFAC(mapped, **kw)]
+    for _ in range(3):
+        opts[0].step(closure(plain, X))
+        opts[1].step(closure(mapped, Xm))
+    with torch.no_grad():
+        torch.testing.assert_close(mapped(Xm), plain(X), rtol=1e-8, atol=1e-10)
+        assert (plain(X) - _TwoLayer(W1, b1, W2, b2, eye, zero)(X)).abs().max() > 0.05
+
+    plain = _TwoLayer(W1, b1, W2, b2, eye, zero)
+    mapped = _TwoLayer(W1 @ Oinv, b1 - W1 @ Oinv @ c, W2 @ Minv, b2 - W2 @ Minv @ m, M, m)
+    for model, inputs in ((plain, X), (mapped, Xm)):
+        sgd = optim.SGD(model.parameters(), lr=0.05)
+        sgd.zero_grad()
+        closure(model, inputs)()[0].mean().backward()
+        sgd.step()
+    with torch.no_grad():
+        assert (mapped(Xm) - plain(X)).abs().max() > 1e-3
+
+
+@pytest.mark.parametrize("cls", [optim.WoodFisher, optim.NaturalGradient])
+def test_empirical_fisher_steps_are_invariant_to_linear_reparametrisation(
+    cls: type[torch.optim.Optimizer],
+) -> None:
+    """$\\theta = B\\varphi$: per-example gradients transform with $B^\\top$, so the empirical
+    Fisher becomes $B^\\top\\hat F B$ and the step maps back to the same $\\Delta\\theta$ (with a
+    negligible damping; with a large one it would not)."""
+    gen = torch.Generator().manual_seed(6)
+    X = torch.randn(30, 3, generator=gen, dtype=torch.float64)
+    y = (X @ torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64) > 0).to(torch.float64)
+    B = torch.randn(3, 3, generator=gen, dtype=torch.float64) + 2 * torch.eye(
+        3, dtype=torch.float64
+    )
+    theta0 = torch.tensor([0.2, 0.1, -0.3], dtype=torch.float64)
+
+    def final_thetas(damping: float) -> list[Tensor]:
+        kw: dict = {"lr": 0.5, "damping": damping}
+        if cls is optim.NaturalGradient:
+            kw["fisher"] = "empirical"
+        thetas = []
+        for T in (torch.eye(3, dtype=torch.float64), B):
+            phi = torch.nn.Parameter(torch.linalg.solve(T, theta0))
+            opt = cls([phi], **kw)
+
+            def closure(T: Tensor = T, phi: Tensor = phi) -> Tensor:
+                s = X @ (T @ phi)  # (N,) logits of a logistic regression
+                return torch.nn.functional.binary_cross_entropy_with_logits(s, y, reduction="none")
+
+            for _ in range(3):
+                opt.step(closure)
+            thetas.append((T @ phi).detach())
+        return thetas
+
+    thetas = final_thetas(1e-10)
+    # agreement up to the damping's effect (about λ/μ_min of the Fisher)
+    torch.testing.assert_close(thetas[1], thetas[0], rtol=1e-5, atol=1e-7)
+    damped = final_thetas(1.0)
+    assert (damped[1] - damped[0]).abs().max() > 1e-3  # λI does not transform with B
+    assert (thetas[0] - theta0).norm() > 0.1
