@@ -241,3 +241,13 @@ def test_empirical_fisher_steps_are_invariant_to_linear_reparametrisation(
     damped = final_thetas(1.0)
     assert (damped[1] - damped[0]).abs().max() > 1e-3  # λI does not transform with B
     assert (thetas[0] - theta0).norm() > 0.1
+
+
+def test_adadelta_ignores_the_loss_scale_up_to_eps() -> None:
+    """Scaling the loss by $c$ scales $g$ by $c$ and $\\sqrt{v}$ by about $c$; $u$ is unchanged.
+    With the default $\\epsilon$ the paths agree to about $\\epsilon / v$."""
+    make = lambda p: optim.Adadelta(p, lr=1.0)  # noqa: E731
+    base = _path(make, _loss, START, steps=40)
+    scaled = _path(make, lambda t: 100.0 * _loss(t), START, steps=40)
+    torch.testing.assert_close(scaled, base, rtol=1e-4, atol=1e-6)
+    assert (base[-1] - base[0]).abs().max() > 1e-3
