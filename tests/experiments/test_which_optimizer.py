@@ -231,6 +231,9 @@ def test_what_the_captions_say() -> None:
     quad = {r.method.name: _gap(r.method.name, "quadratic") for r in wo.tuned_paths("quadratic")}
     family = [m.name for m in wo.PATH_METHODS if m.family == "SGD and momentum"]
     assert min(family, key=quad.get) == "Nesterov (μ = 0.9)"
+    assert quad["Nesterov (μ = 0.9)"] < min(
+        quad[m.name] for m in wo.PATH_METHODS if m.family in ("RMS scaling", "Adam family")
+    )
     adaptive = [m.name for m in wo.PATH_METHODS if m.family in ("RMS scaling", "Adam family")]
     assert max(adaptive, key=quad.get) == "Adadelta"
     others = [n for n in adaptive if n != "Adadelta"]
@@ -247,3 +250,58 @@ def test_what_the_captions_say() -> None:
     for run in saddle:
         if run.method.tune == "lr" and run.method.cls is not optim.SAM:
             assert abs(abs(run.iterates[-1, 1]) - 1) < 0.1, run.method.name
+
+
+def _state_keys(cls: type) -> set[str]:
+    """The state keys one step of ``cls`` creates, with every option that adds state turned on."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    model = model.double()
+    X = torch.randn(6, 2, dtype=torch.float64)
+    y = torch.tensor([0, 1, 0, 1, 1, 0])
+    options = {
+        optim.SGD: {"momentum": 0.9},
+        optim.RMSprop: {"momentum": 0.9, "centered": True},
+        optim.Adam: {"amsgrad": True},
+        optim.AdamW: {"amsgrad": True},
+    }
+    if cls in (optim.KFAC, optim.PathSGD):
+        opt = cls(model)
+    elif cls is optim.SAM:
+        opt = cls(model.parameters(), optim.SGD, lr=0.1)
+    else:
+        opt = cls(model.parameters(), **options.get(cls, {}))
+
+    def per_example() -> tuple[torch.Tensor, torch.Tensor]:
+        z = model(X)
+        return torch.nn.functional.cross_entropy(z, y, reduction="none"), z
+
+    def with_backward() -> torch.Tensor:
+        opt.zero_grad()
+        loss = per_example()[0].mean()
+        loss.backward()
+        return loss
+
+    if cls in (optim.NaturalGradient, optim.KFAC, optim.WoodFisher):
+        opt.step(per_example)
+    elif issubclass(cls, optim.Newton):
+        opt.step(lambda: per_example()[0].mean())
+    else:
+        opt.step(with_backward)
+    keys = {k for state in opt.state.values() for k in state}
+    return keys - {"step"}
+
+
+def test_the_page_table_state_column_matches_the_optimizers() -> None:
+    """The state keys named in the first table are exactly those the optimizer creates."""
+    text = PAGE.read_text(encoding="utf-8")
+    first_table = text.split("| optimizer | update |")[1].split("\n\n")[0]
+    rows = [line for line in first_table.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(_optimizer_classes())
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        cls = getattr(optim, cells[0].strip("`"))
+        named = set(re.findall(r"`(\w+)`", cells[2]))
+        if cls is optim.AdamW:  # "as Adam"
+            named = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+        assert named == _state_keys(cls), cls.__name__
