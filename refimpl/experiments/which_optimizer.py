@@ -1,12 +1,12 @@
-r"""Every optimizer of ``refimpl.optim`` on three 2-D problems and on a small classifier.
+r"""Every optimizer of ``refimpl.optim`` on three 2-D problems, first-order ones tuned.
 
-*Paths.* The three losses of ``refimpl.experiments.optimizer_paths`` (a quadratic with
-condition number 20 rotated by 30°, Rosenbrock's function, a saddle with minima at
-$(0, \pm 1)$). Each first-order method is run once per learning rate of ``LR_GRID`` and the run
-with the lowest final loss is kept; the grid is run in one go, one parameter group per learning
-rate, which the per-coordinate and per-group updates keep independent. The curvature methods
-take their own full steps ($\gamma = 1$). The Fisher-based methods need a likelihood; each loss
-is read as a nonlinear least-squares problem,
+The problems: a quadratic with condition number 50, axes rotated by 30° and minimiser
+$(1, 1)$, and the Rosenbrock and saddle losses of ``refimpl.experiments.optimizer_paths``
+(minima at $(1, 1)$ and $(0, \pm 1)$). Each first-order method is run once per learning rate
+of ``LR_GRID`` and the run with the lowest final loss is kept; the grid is run in one go, one
+parameter group per learning rate, which the per-coordinate and per-group updates keep
+independent. The curvature methods take their own full steps ($\gamma = 1$). The Fisher-based
+methods need a likelihood; each loss is read as a nonlinear least-squares problem,
 
 $$
 L(\theta) = \tfrac12\lVert r(\theta)\rVert^2 + c, \qquad
@@ -17,18 +17,15 @@ with one "example" per residual $r_k$ and a unit-variance Gaussian likelihood, s
 ``NaturalGradient`` and ``KFAC`` are Gauss–Newton (Levenberg–Marquardt with damping $\lambda$)
 and ``WoodFisher`` uses the empirical Fisher of those examples.
 
-*Cost.* A 2-12-3 ReLU network on a three-class problem, trained full-batch by one method of each
-family from the same start; the loss is recorded per step, and the wall-clock time per step is
-measured (median of the steps, one CPU thread). Reading list: ``dauphin2014``, ``amari1998``,
-``martens2015kfac``, ``singh2020woodfisher``, ``foret2021sam``, ``neyshabur2015pathsgd``,
-``kunstner2019limitations``.
+The cost of a step is measured in ``refimpl.experiments.optimizer_cost``. Reading list:
+``dauphin2014``, ``amari1998``, ``martens2015kfac``, ``singh2020woodfisher``, ``foret2021sam``,
+``kunstner2019limitations``, ``compagnoni2023sde``.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -43,7 +40,6 @@ from refimpl.experiments._threads import one_thread
 from refimpl.experiments.optimizer_paths import Problem, rosenbrock, saddle
 
 __all__ = [
-    "COST_METHODS",
     "CURVATURE_STEPS",
     "DAMPING_GRID",
     "FAMILIES",
@@ -51,13 +47,8 @@ __all__ = [
     "PATH_METHODS",
     "PROBLEMS",
     "QUADRATIC",
-    "RESCALING",
-    "CostRun",
     "PathMethod",
     "TunedPath",
-    "cost_data",
-    "cost_runs",
-    "path_sgd_rescaling_runs",
     "residuals",
     "tuned_paths",
 ]
@@ -381,182 +372,3 @@ def tuned_paths(problem_name: str) -> tuple[TunedPath, ...]:
             a.flags.writeable = False
         out.append(TunedPath(method, chosen, grid_losses, iterates, losses))
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class CostRun:
-    r"""One method's run in ``cost_runs``.
-
-    Attributes:
-        name: the legend label.
-        cls: the ``refimpl.optim`` class.
-        losses: mean cross-entropy $L(\theta_t)$ for $t = 0, \dots, T$, shape ``(T + 1,)``.
-        seconds_per_step: median wall-clock time of one step (this machine, one thread).
-    """
-
-    name: str
-    cls: type[torch.optim.Optimizer]
-    losses: np.ndarray
-    seconds_per_step: float
-
-
-def cost_data(n: int = 90, seed: int = 0) -> tuple[Tensor, Tensor]:
-    """Three interleaved arcs in 2-D: inputs ``(n, 2)`` and labels ``(n,)`` in ``{0, 1, 2}``."""
-    gen = torch.Generator().manual_seed(seed)
-    y = torch.arange(n) % 3
-    t = torch.rand(n, generator=gen, dtype=torch.float64) * 2.5
-    angle = t + 2 * math.pi * y.to(torch.float64) / 3
-    radius = 0.3 + 0.5 * t
-    X = torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], 1)
-    X = X + 0.08 * torch.randn(n, 2, generator=gen, dtype=torch.float64)
-    return X, y
-
-
-#: The methods of ``cost_runs``: label, class, and a factory from the model.
-COST_METHODS: dict[str, tuple[type[torch.optim.Optimizer], Callable[[torch.nn.Module], object]]] = {
-    "SGD (γ = 0.3)": (optim.SGD, lambda m: optim.SGD(m.parameters(), lr=0.3)),
-    "heavy ball (γ = 0.1, μ = 0.9)": (
-        optim.SGD,
-        lambda m: optim.SGD(m.parameters(), lr=0.1, momentum=0.9),
-    ),
-    "Adam (γ = 0.03)": (optim.Adam, lambda m: optim.Adam(m.parameters(), lr=0.03)),
-    "SAM (heavy ball, ρ = 0.05)": (
-        optim.SAM,
-        lambda m: optim.SAM(m.parameters(), optim.SGD, rho=0.05, lr=0.1, momentum=0.9),
-    ),
-    "PathSGD (γ = 0.3)": (optim.PathSGD, lambda m: optim.PathSGD(m, lr=0.3)),
-    "SaddleFreeNewton (η = 0.1)": (
-        optim.SaddleFreeNewton,
-        lambda m: optim.SaddleFreeNewton(m.parameters(), lr=0.5, damping=0.1),
-    ),
-    "NaturalGradient (λ = 1e-2)": (
-        optim.NaturalGradient,
-        lambda m: optim.NaturalGradient(m.parameters(), lr=0.5, damping=1e-2),
-    ),
-    "KFAC (λ = 1e-2)": (optim.KFAC, lambda m: optim.KFAC(m, lr=0.5, damping=1e-2)),
-    "WoodFisher (λ = 1e-2)": (
-        optim.WoodFisher,
-        lambda m: optim.WoodFisher(m.parameters(), lr=0.5, damping=1e-2),
-    ),
-}
-
-
-@functools.cache
-@one_thread
-def cost_runs(steps: int = 60) -> tuple[CostRun, ...]:
-    """Train a 2-12-3 ReLU network with each of ``COST_METHODS`` from one start, timing steps.
-
-    Args:
-        steps: the number of full-batch steps $T$.
-
-    Returns:
-        One ``CostRun`` per method, in the order of ``COST_METHODS``. Cached; the times are
-        measured, so they change from machine to machine.
-    """
-    X, y = cost_data()
-    torch.manual_seed(0)
-    base = torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3))
-    base = base.double()
-    out = []
-    for name, (cls, make) in COST_METHODS.items():
-        model = _clone(base)
-        opt = make(model)
-        per_example = cls in (optim.NaturalGradient, optim.KFAC, optim.WoodFisher)
-
-        def closure(
-            m: torch.nn.Module = model, o: object = opt, per_example: bool = per_example
-        ) -> object:
-            z = m(X)  # (N, 3) logits
-            losses = torch.nn.functional.cross_entropy(z, y, reduction="none")  # (N,)
-            if per_example:
-                return losses, z
-            if isinstance(o, optim.SaddleFreeNewton):
-                return losses.mean()
-            o.zero_grad()  # type: ignore[attr-defined]
-            loss = losses.mean()
-            loss.backward()
-            return loss
-
-        losses, seconds = [], []
-        for _ in range(steps):
-            start = time.perf_counter()
-            loss = opt.step(closure)  # type: ignore[attr-defined]
-            seconds.append(time.perf_counter() - start)
-            losses.append(_mean_loss(loss))
-        with torch.no_grad():
-            losses.append(float(torch.nn.functional.cross_entropy(model(X), y)))
-        arr = np.asarray(losses)
-        arr.flags.writeable = False
-        out.append(CostRun(name, cls, arr, float(np.median(seconds))))
-    return tuple(out)
-
-
-#: The node rescaling of ``path_sgd_rescaling_runs``: hidden unit $i$'s incoming weights and
-#: bias are multiplied by $c_i$, its outgoing weights divided by $c_i$.
-RESCALING: tuple[float, ...] = (5.0, 0.2) * 6
-
-
-@functools.cache
-@one_thread
-def path_sgd_rescaling_runs(steps: int = 60) -> dict[str, np.ndarray]:
-    r"""SGD and Path-SGD on a 2-12-3 ReLU network and on two node-rescaled copies of it.
-
-    The three networks compute the same function (ReLU is positively homogeneous), so an
-    optimizer that is invariant to node rescaling trains them identically.
-
-    Args:
-        steps: the number of full-batch steps $T$.
-
-    Returns:
-        Mapping ``"<optimizer>, <network>"`` (optimizer ``SGD`` or ``PathSGD``; network
-        ``balanced``, ``rescaled by c`` with $c$ = ``RESCALING`` or ``rescaled by 1/c``) to the
-        training losses, shape ``(T + 1,)``. Cached.
-    """
-    X, y = cost_data()
-    torch.manual_seed(0)
-    base = torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3))
-    base = base.double()
-    nets = {"balanced": base}
-    for name, power in (("rescaled by c", 1.0), ("rescaled by 1/c", -1.0)):
-        net = _clone(base)
-        c = torch.tensor(RESCALING, dtype=torch.float64) ** power
-        with torch.no_grad():
-            net[0].weight.mul_(c[:, None])  # (12, 2): row i is unit i's input weights
-            net[0].bias.mul_(c)
-            net[2].weight.div_(c[None, :])  # (3, 12): column i is unit i's output weights
-        nets[name] = net
-    out = {}
-    for opt_name in ("SGD", "PathSGD"):
-        for net_name, net in nets.items():
-            model = _clone(net)
-            opt = (
-                optim.SGD(model.parameters(), lr=0.3)
-                if opt_name == "SGD"
-                else optim.PathSGD(model, lr=0.3)
-            )
-            losses = []
-            for _ in range(steps):
-                opt.zero_grad()
-                loss = torch.nn.functional.cross_entropy(model(X), y)
-                loss.backward()
-                opt.step()
-                losses.append(float(loss.detach()))
-            with torch.no_grad():
-                losses.append(float(torch.nn.functional.cross_entropy(model(X), y)))
-            arr = np.asarray(losses)
-            arr.flags.writeable = False
-            out[f"{opt_name}, {net_name}"] = arr
-    return out
-
-
-def _mean_loss(loss: object) -> float:
-    if isinstance(loss, tuple):
-        loss = loss[0]
-    assert isinstance(loss, Tensor)
-    return float(loss.detach().mean())
-
-
-def _clone(model: torch.nn.Module) -> torch.nn.Module:
-    import copy
-
-    return copy.deepcopy(model)

@@ -4,7 +4,7 @@ r"""Figures for the "Which optimizer?" page: every optimizer of ``refimpl.optim`
 paths of all methods on one 2-D problem, one panel per family, each first-order method at the
 learning rate of its grid with the lowest final loss. ``which-optimizer-cost``: the loss of a
 small ReLU classifier against steps and against measured time, one method per family.
-Data: ``refimpl.experiments.which_optimizer``.
+Data: ``refimpl.experiments.which_optimizer`` and ``refimpl.experiments.optimizer_cost``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from refimpl.experiments import optimizer_cost as oc
 from refimpl.experiments import which_optimizer as wo
 from refimpl.figures import style
 from refimpl.figures.registry import figure
@@ -152,7 +153,7 @@ COST_ROWS: tuple[tuple[str, ...], ...] = (
 @figure("which-optimizer-cost")
 def which_optimizer_cost() -> Figure:
     """Loss against steps and against measured time, first-order and curvature methods."""
-    runs = {r.name: r for r in wo.cost_runs()}
+    runs = {r.name: r for r in oc.cost_runs()}
     sgd_seconds = runs[COST_ROWS[0][0]].seconds_per_step
     fig, axes = plt.subplots(2, 2, figsize=(10.0, 7.2), sharey=True)
     for row, names in zip(axes, COST_ROWS, strict=True):
@@ -181,7 +182,7 @@ def which_optimizer_cost() -> Figure:
 @figure("which-optimizer-path-sgd")
 def which_optimizer_path_sgd() -> Figure:
     """SGD and Path-SGD on one ReLU network in three node scalings."""
-    runs = wo.path_sgd_rescaling_runs()
+    runs = oc.path_sgd_rescaling_runs()
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     styles = {
         "balanced": ("-", 2.6),

@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from refimpl import optim
+from refimpl.experiments import optimizer_cost as oc
 from refimpl.experiments import which_optimizer as wo
 from refimpl.experiments.optimizer_paths import Problem
 
@@ -34,7 +35,7 @@ def _run(name: str, problem: str) -> wo.TunedPath:
 def test_every_optimizer_is_compared() -> None:
     """A new optimizer in ``refimpl.optim`` fails this until the page's experiments include it."""
     in_paths = {m.cls for m in wo.PATH_METHODS}
-    in_cost = {cls for cls, _ in wo.COST_METHODS.values()}
+    in_cost = {cls for cls, _ in oc.COST_METHODS.values()}
     assert _optimizer_classes() - in_paths - in_cost == set()
     # every optimizer but Path-SGD (which needs a ReLU network) is on the 2-D problems
     assert _optimizer_classes() - in_paths == {optim.PathSGD}
@@ -176,8 +177,8 @@ def test_saddle_outcomes() -> None:
 
 
 def test_cost_runs_make_progress() -> None:
-    runs = {r.name: r for r in wo.cost_runs()}
-    assert set(runs) == set(wo.COST_METHODS)
+    runs = {r.name: r for r in oc.cost_runs()}
+    assert set(runs) == set(oc.COST_METHODS)
     start = {float(r.losses[0]) for r in runs.values()}
     assert len(start) == 1  # one initial network for all
     sgd = runs["SGD (γ = 0.3)"].losses[-1]
@@ -205,7 +206,7 @@ def test_the_page_table_defaults_match_the_constructors() -> None:
 
 
 def test_path_sgd_trains_every_node_scaling_identically() -> None:
-    runs = wo.path_sgd_rescaling_runs()
+    runs = oc.path_sgd_rescaling_runs()
     base = runs["PathSGD, balanced"]
     for name in ("PathSGD, rescaled by c", "PathSGD, rescaled by 1/c"):
         np.testing.assert_allclose(runs[name], base, rtol=1e-10)
