@@ -36,6 +36,7 @@ Modules:
     losses: MSE, MAE, cross-entropy and % correct as curves.
     minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
     momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
+    optimizer_cost: loss against measured time for one optimizer per family; Path-SGD's invariance.
     optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
     regularization: L2 against decoupled weight decay in Adam, and Powerpropagation.
     schedules: learning-rate schedules, and early stopping on an over-parametrised fit.
@@ -43,6 +44,7 @@ Modules:
         the Fisher-based optimizers on a small classifier.
     second_order: gradient descent and the Newton family near a saddle point.
     sharpness: SAM against gradient descent, and the sharpness of rescaled minima.
+    which_optimizer: every optimizer of refimpl.optim on three 2-D problems, tuned.
 """
 
 from refimpl.experiments import (
@@ -69,6 +71,7 @@ from refimpl.experiments import (
     minibatch,
     momentum,
     natural_gradient,
+    optimizer_cost,
     optimizer_paths,
     plasticity,
     recurrent_depth,
@@ -84,6 +87,7 @@ from refimpl.experiments import (
     transformers_as_gnns,
     troubleshooting,
     wheel_bandit,
+    which_optimizer,
 )
 from refimpl.experiments.attention import (
     HeadsRun,
@@ -227,6 +231,7 @@ __all__ = [
     "natural_gradient",
     "optimal_rate",
     "optimal_step_size",
+    "optimizer_cost",
     "optimizer_paths",
     "pattern_images",
     "plasticity",
@@ -274,4 +279,5 @@ __all__ = [
     "valley_runs",
     "wheel_bandit",
     "wheel_regions",
+    "which_optimizer",
 ]
