@@ -22,6 +22,7 @@ from refimpl.nn.lru import LRU
 from refimpl.nn.lstm import LSTM, GravesLSTM
 from refimpl.nn.mlp import MLP
 from refimpl.nn.multihead_attention import MultiheadAttention
+from refimpl.nn.multiplicative import MultiplicativeInteraction, SigmaPi
 from refimpl.nn.natural import WhitenedLinear, whitening
 from refimpl.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, WSLinear
 from refimpl.nn.polynomial_regression import PolynomialRegression
@@ -71,6 +72,7 @@ __all__ = [
     "LinearAttention",
     "MaxPool2d",
     "MultiheadAttention",
+    "MultiplicativeInteraction",
     "NoisePredictor",
     "PolynomialRegression",
     "RIMs",
@@ -82,6 +84,7 @@ __all__ = [
     "ResNet",
     "ResidualBlock",
     "Seq2Seq",
+    "SigmaPi",
     "Sigmoid",
     "Softmax",
     "SqueezeExcitation",
