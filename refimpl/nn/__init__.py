@@ -2,6 +2,7 @@
 
 from refimpl.nn.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
 from refimpl.nn.autoencoder import Autoencoder
+from refimpl.nn.cdbn import ConvolutionalDBN
 from refimpl.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from refimpl.nn.crbm import ConvRBM
 from refimpl.nn.ddpm import DDPM, NoisePredictor
@@ -56,6 +57,7 @@ __all__ = [
     "ChungGRU",
     "Conv2d",
     "ConvRBM",
+    "ConvolutionalDBN",
     "DeepLinearNetwork",
     "DeepTransitionRNN",
     "Dropout",
