@@ -150,3 +150,21 @@ def test_gradients_match_finite_differences() -> None:
     assert torch.autograd.gradcheck(multiplicative_interaction, (x, z, *params))
     layer = nn.SigmaPi(2, 2, dtype=F64)
     assert torch.autograd.gradcheck(layer, (x,))
+
+
+def test_two_mi_units_represent_the_experiment_target_exactly() -> None:
+    # the page's construction: 𝕎 = ±I, U = V = b = 0, read-out (1, 1): ReLU(u) + ReLU(-u) = |u|
+    from refimpl.experiments.multiplicative import MINet, conditional_task
+
+    net = MINet(2).double()
+    with torch.no_grad():
+        for p in net.parameters():
+            p.zero_()
+        net.hidden.weight[0] = torch.eye(2, dtype=F64)
+        net.hidden.weight[1] = -torch.eye(2, dtype=F64)
+        net.readout.weight.fill_(1.0)
+    x, z, y = conditional_task(500, torch.Generator().manual_seed(0))
+    x, z = x.double(), z.double()
+    target = (x * z).sum(-1, keepdim=True).abs()  # |zᵀx| in float64
+    torch.testing.assert_close(y.double(), target, rtol=1e-6, atol=1e-6)  # the task's own y
+    torch.testing.assert_close(net(x, z), target, rtol=1e-12, atol=1e-12)
