@@ -1,11 +1,13 @@
 r"""A two-layer convolutional DBN trained greedily on images of random bars.
 
-Layer 1 is the CRBM of ``refimpl.experiments.crbm`` (eight 5×5 filters, 2×2 probabilistic
-max-pooling) trained by CD-1 on the 16×16 stroke images; layer 2 (3×3 filters over layer 1's
-eight 6×6 pooling maps, 2×2 pooling) is then trained by CD-1 on layer 1's pooling
-probabilities, with layer 1 frozen. ``train_cdbn`` returns both layers' filters, the second
-drawn in image space as combinations of the first (Lee et al.'s visualisation), and the
-reconstruction errors during training. Reading list: ``lee2009cdbn``.
+Layer 1 is a CRBM like that of ``refimpl.experiments.crbm`` (eight 5×5 filters, 2×2
+probabilistic max-pooling) trained by CD-1 on the 16×16 stroke images; layer 2 (3×3 filters
+over layer 1's eight 6×6 pooling maps, 2×2 pooling) is then trained by CD-1 on layer 1's
+pooling probabilities, with layer 1 frozen. Both use CD-1 with momentum and a sparsity target
+(``ConvolutionalDBN.train_layer``) from small random filters. ``train_cdbn`` returns both
+layers' filters, the second drawn in image space as combinations of the first (Lee et al.'s
+visualisation), the patches layer 2 prefers, and the reconstruction errors during training.
+Reading list: ``lee2009cdbn``.
 """
 
 from __future__ import annotations
@@ -64,7 +66,9 @@ def top_patches(dbn: ConvolutionalDBN, images: torch.Tensor, top: int = 20) -> t
 @one_thread
 def train_cdbn(
     steps: tuple[int, int] = (200, 300),
+    lr: tuple[float, float] = (1.0, 1.0),
     n_filters: tuple[int, int] = (8, 8),
+    init: float = 0.05,
     seed: int = 0,
 ) -> CDBNRun:
     """Greedy layer-wise CD-1 training of a two-layer CDBN; seeded and cached."""
@@ -72,12 +76,12 @@ def train_cdbn(
     gen = torch.Generator().manual_seed(seed)
     data = bar_images(2000, seed=seed)  # (2000, 1, 16, 16)
     dbn = ConvolutionalDBN(n_filters, kernel_sizes=(5, 3), pool_sizes=(2, 2))
-    with torch.no_grad():  # large enough to break the symmetry between groups
-        dbn.layers[0].weight.normal_(0.0, 0.3)
-        dbn.layers[1].weight.normal_(0.0, 0.3)
+    with torch.no_grad():  # small random filters break the symmetry between groups
+        dbn.layers[0].weight.normal_(0.0, init)
+        dbn.layers[1].weight.normal_(0.0, init)
     # --8<-- [start:stack]
-    error1 = dbn.train_layer(0, data, steps[0], batch=16, generator=gen)  # layer 1: images
-    error2 = dbn.train_layer(1, data, steps[1], generator=gen)  # layer 2: layer 1's P(p=1|v)
+    error1 = dbn.train_layer(0, data, steps[0], batch=16, lr=lr[0], generator=gen)  # images
+    error2 = dbn.train_layer(1, data, steps[1], lr=lr[1], generator=gen)  # layer 1's P(p=1|v)
     # --8<-- [end:stack]
     with torch.no_grad():
         test = bar_images(500, seed=seed + 1)
