@@ -60,7 +60,7 @@ def train_crbm(
     steps: int = 300,
     n_filters: int = 8,
     batch: int = 32,
-    lr: float = 0.1,
+    lr: float = 1.0,
     sparsity: float = 0.02,
     sparsity_rate: float = 0.5,
     seed: int = 0,
@@ -71,7 +71,7 @@ def train_crbm(
     data = bar_images(2000, seed=seed)
     model = ConvRBM(n_filters, 5, pool_size=2)
     with torch.no_grad():
-        model.weight.normal_(0.0, 0.3)  # large enough to break the symmetry between groups
+        model.weight.normal_(0.0, 0.05)  # small random filters break the symmetry between groups
     velocity = {name: torch.zeros_like(p) for name, p in model.named_parameters()}
     error = []
     for _ in range(steps):

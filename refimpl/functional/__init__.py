@@ -56,6 +56,7 @@ from refimpl.functional.lru import (
     lru_lambda,
     sequential_scan,
 )
+from refimpl.functional.multiplicative import implicit_affine, multiplicative_interaction
 from refimpl.functional.natural_gradient import (
     categorical_output_fisher,
     empirical_fisher,
@@ -157,6 +158,7 @@ __all__ = [
     "gru_cell",
     "huber_loss",
     "im2col",
+    "implicit_affine",
     "kaiming_normal_",
     "kaiming_uniform_",
     "kfac_direction",
@@ -177,6 +179,7 @@ __all__ = [
     "mlp_backward",
     "mlp_forward",
     "mse_loss",
+    "multiplicative_interaction",
     "natural_gradient_direction",
     "newton_direction",
     "orthogonal_",

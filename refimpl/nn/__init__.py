@@ -2,6 +2,7 @@
 
 from refimpl.nn.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
 from refimpl.nn.autoencoder import Autoencoder
+from refimpl.nn.cdbn import ConvolutionalDBN
 from refimpl.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from refimpl.nn.crbm import ConvRBM
 from refimpl.nn.ddpm import DDPM, NoisePredictor
@@ -22,6 +23,7 @@ from refimpl.nn.lru import LRU
 from refimpl.nn.lstm import LSTM, GravesLSTM
 from refimpl.nn.mlp import MLP
 from refimpl.nn.multihead_attention import MultiheadAttention
+from refimpl.nn.multiplicative import MultiplicativeInteraction, SigmaPi
 from refimpl.nn.natural import WhitenedLinear, whitening
 from refimpl.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, WSLinear
 from refimpl.nn.polynomial_regression import PolynomialRegression
@@ -55,6 +57,7 @@ __all__ = [
     "ChungGRU",
     "Conv2d",
     "ConvRBM",
+    "ConvolutionalDBN",
     "DeepLinearNetwork",
     "DeepTransitionRNN",
     "Dropout",
@@ -71,6 +74,7 @@ __all__ = [
     "LinearAttention",
     "MaxPool2d",
     "MultiheadAttention",
+    "MultiplicativeInteraction",
     "NoisePredictor",
     "PolynomialRegression",
     "RIMs",
@@ -82,6 +86,7 @@ __all__ = [
     "ResNet",
     "ResidualBlock",
     "Seq2Seq",
+    "SigmaPi",
     "Sigmoid",
     "Softmax",
     "SqueezeExcitation",

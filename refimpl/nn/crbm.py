@@ -39,32 +39,46 @@ __all__ = ["ConvRBM"]
 
 
 def _full_conv(h: Tensor, weight: Tensor) -> Tensor:
-    """Full convolution $\\sum_k W^k * h^k$ `(B, 1, H, W)` of hidden maps `(B, K, h, w)`."""
+    """Full convolution $\\sum_k W^k * h^k$ `(B, C_in, H, W)` of hidden maps `(B, K, h, w)`."""
     k = weight.shape[-1]
     # full convolution = valid cross-correlation of the zero-padded maps with flipped filters
-    w = weight.flip(-1, -2).transpose(0, 1)  # (1, K, k, k)
+    w = weight.flip(-1, -2).transpose(0, 1)  # (C_in, K, k, k)
     return conv2d(h, w, padding=(k - 1, k - 1, k - 1, k - 1))
 
 
 class ConvRBM(nn.Module):
     r"""A binary convolutional RBM, optionally with probabilistic max-pooling.
 
+    With several input channels (the second layer of a `ConvolutionalDBN`, whose visible units
+    are the first layer's pooling units), each filter $W^k$ spans all channels, $W^k \star v$
+    sums the per-channel cross-correlations, and each channel has its own visible bias.
+
     Args:
         n_filters: number of hidden groups $K$.
         kernel_size: filter size $k$.
         pool_size: block size $C$ of probabilistic max-pooling; `1` means no pooling
             (independent hidden units). The hidden maps' sides must be divisible by $C$.
+        in_channels: number of visible channels; with the default `1` the visible bias $c$ is
+            a scalar, otherwise a vector of one bias per channel.
     """
 
-    def __init__(self, n_filters: int, kernel_size: int, pool_size: int = 1) -> None:
+    def __init__(
+        self, n_filters: int, kernel_size: int, pool_size: int = 1, in_channels: int = 1
+    ) -> None:
         super().__init__()
         self.pool_size = pool_size
-        self.weight = nn.Parameter(0.01 * torch.randn(n_filters, 1, kernel_size, kernel_size))
+        self.weight = nn.Parameter(
+            0.01 * torch.randn(n_filters, in_channels, kernel_size, kernel_size)
+        )
         self.hidden_bias = nn.Parameter(torch.zeros(n_filters))
-        self.visible_bias = nn.Parameter(torch.zeros(()))
+        self.visible_bias = nn.Parameter(torch.zeros(() if in_channels == 1 else in_channels))
+
+    def _c(self) -> Tensor:
+        """The visible bias shaped to broadcast over `(B, C_in, H, W)`: `(C_in or 1, 1, 1)`."""
+        return self.visible_bias.reshape(-1, 1, 1)
 
     def hidden_input(self, v: Tensor) -> Tensor:
-        """$I^k = W^k \\star v + b_k$ `(B, K, H-k+1, W-k+1)` for `v` of shape `(B, 1, H, W)`."""
+        """$I^k = W^k \\star v + b_k$ `(B, K, H-k+1, W-k+1)` for `v` of shape `(B, C_in, H, W)`."""
         return conv2d(v, self.weight, self.hidden_bias)
 
     def _blocks(self, x: Tensor) -> Tensor:
@@ -96,8 +110,8 @@ class ConvRBM(nn.Module):
         return self._unblocks(probs[..., :-1], shape), 1 - probs[..., -1]
 
     def visible_probs(self, h: Tensor) -> Tensor:
-        """$P(v=1 \\mid h) = \\sigma(\\sum_k W^k * h^k + c)$, a full convolution, `(B, 1, H, W)`."""
-        return torch.sigmoid(_full_conv(h, self.weight) + self.visible_bias)
+        """$P(v=1 \\mid h)$ `(B, C_in, H, W)`: $\\sigma(\\sum_k W^k * h^k + c)$."""
+        return torch.sigmoid(_full_conv(h, self.weight) + self._c())
 
     # --8<-- [end:conditionals]
 
@@ -120,14 +134,14 @@ class ConvRBM(nn.Module):
         """$E(v, h)$ per example `(B,)`; `h` must respect the pooling constraint."""
         drive = self.hidden_input(v)
         # E = -sum_k sum_ij h^k_ij (W^k ⋆ v + b_k)_ij - c sum_ij v_ij
-        return -(h * drive).sum((1, 2, 3)) - self.visible_bias * v.sum((1, 2, 3))
+        return -(h * drive).sum((1, 2, 3)) - (self._c() * v).sum((1, 2, 3))
 
     # --8<-- [start:free_energy]
     def free_energy(self, v: Tensor) -> Tensor:
         """$F(v) = -\\log \\sum_h e^{-E(v,h)}$ per example `(B,)`."""
         logits, _ = self._block_logits(v)
         # F(v) = -c sum v - sum_{k, α} log(1 + sum_{(i,j) ∈ B_α} exp(I^k_ij))
-        return -self.visible_bias * v.sum((1, 2, 3)) - torch.logsumexp(logits, -1).sum((1, 2, 3))
+        return -(self._c() * v).sum((1, 2, 3)) - torch.logsumexp(logits, -1).sum((1, 2, 3))
 
     # --8<-- [end:free_energy]
 
@@ -152,7 +166,8 @@ class ConvRBM(nn.Module):
         return {
             "weight": dW,
             "hidden_bias": -P.sum((0, 2, 3)) / B,  # dF/db_k = -sum_ij P(h^k_ij=1|v)
-            "visible_bias": -v.sum() / B,  # dF/dc = -sum_ij v_ij
+            # dF/dc = -sum_ij v_ij (per channel)
+            "visible_bias": -v.sum((0, 2, 3)).reshape(self.visible_bias.shape) / B,
         }
 
     def cd_grad(
