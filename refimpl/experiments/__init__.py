@@ -22,6 +22,7 @@ Modules:
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
     recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
     seq2seq_reversal: a GRU encoder–decoder with attention learns to reverse sequences.
+    relational_memory: a relational memory core against an LSTM on a nearest-point task.
     ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
@@ -70,6 +71,7 @@ from refimpl.experiments import (
     recurrent_gradients,
     regularisation,
     regularization,
+    relational_memory,
     rims,
     schedules,
     second_order,
@@ -143,6 +145,7 @@ from refimpl.experiments.natural_gradient import (
     classifier_curves,
     reparametrisation_paths,
 )
+from refimpl.experiments.relational_memory import nearest_point_batch, rmc_vs_lstm
 from refimpl.experiments.rims import rims_activity
 from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
 from refimpl.experiments.sharpness import SharpnessRun, rescaled_sharpness, sam_vs_gd
@@ -214,6 +217,7 @@ __all__ = [
     "modified_gradient",
     "momentum",
     "natural_gradient",
+    "nearest_point_batch",
     "optimal_rate",
     "optimal_step_size",
     "optimizer_paths",
@@ -226,11 +230,13 @@ __all__ = [
     "recurrent_gradients",
     "regularisation",
     "regularization",
+    "relational_memory",
     "reparametrisation_paths",
     "rescaled_sharpness",
     "rims",
     "rims_activity",
     "rk4_flow",
+    "rmc_vs_lstm",
     "saddle_function",
     "saddle_runs",
     "sam_vs_gd",

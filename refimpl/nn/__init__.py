@@ -26,6 +26,7 @@ from refimpl.nn.natural import WhitenedLinear, whitening
 from refimpl.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, WSLinear
 from refimpl.nn.polynomial_regression import PolynomialRegression
 from refimpl.nn.realnvp import AffineCoupling, RealNVP
+from refimpl.nn.relational_memory import RelationalMemory
 from refimpl.nn.resnet import ResidualBlock, ResNet, UNet
 from refimpl.nn.rims import RIMs
 from refimpl.nn.rnn import RNN
@@ -79,6 +80,7 @@ __all__ = [
     "RWKVTimeMixing",
     "ReLU",
     "RealNVP",
+    "RelationalMemory",
     "ResNet",
     "ResidualBlock",
     "Seq2Seq",
