@@ -22,6 +22,7 @@ Modules:
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
     recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
     seq2seq_reversal: a GRU encoder–decoder with attention learns to reverse sequences.
+    captioning: Show and Tell against Show, Attend and Tell on synthetic scenes.
     relational_memory: a relational memory core against an LSTM on a nearest-point task.
     ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
@@ -47,6 +48,7 @@ from refimpl.experiments import (
     attention,
     bilevel,
     bioplausible,
+    captioning,
     choosing,
     choosing_architecture,
     cliff,
@@ -95,6 +97,7 @@ from refimpl.experiments.bilevel import (
     unrolled_vs_implicit,
 )
 from refimpl.experiments.bioplausible import credit_assignment_comparison, teacher_task
+from refimpl.experiments.captioning import caption_text, captioning_results, scene_batch
 from refimpl.experiments.choosing_architecture import (
     ArchitectureCurves,
     image_comparison,
@@ -174,6 +177,9 @@ __all__ = [
     "bilevel",
     "binary_recall",
     "bioplausible",
+    "caption_text",
+    "captioning",
+    "captioning_results",
     "choosing",
     "choosing_architecture",
     "classifier_curves",
@@ -240,6 +246,7 @@ __all__ = [
     "saddle_function",
     "saddle_runs",
     "sam_vs_gd",
+    "scene_batch",
     "schedules",
     "second_order",
     "seq2seq_reversal",

@@ -2,6 +2,7 @@
 
 from refimpl.nn.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
 from refimpl.nn.autoencoder import Autoencoder
+from refimpl.nn.captioning import ConvEncoder, ShowAndTell, ShowAttendTell
 from refimpl.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from refimpl.nn.crbm import ConvRBM
 from refimpl.nn.ddpm import DDPM, NoisePredictor
@@ -55,6 +56,7 @@ __all__ = [
     "CausalTransformer",
     "ChungGRU",
     "Conv2d",
+    "ConvEncoder",
     "ConvRBM",
     "DeepLinearNetwork",
     "DeepTransitionRNN",
@@ -84,6 +86,8 @@ __all__ = [
     "ResNet",
     "ResidualBlock",
     "Seq2Seq",
+    "ShowAndTell",
+    "ShowAttendTell",
     "Sigmoid",
     "Softmax",
     "SqueezeExcitation",
