@@ -22,6 +22,8 @@ Modules:
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
     recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
     seq2seq_reversal: a GRU encoder–decoder with attention learns to reverse sequences.
+    captioning: Show and Tell against Show, Attend and Tell on synthetic scenes.
+    relational_memory: a relational memory core against an LSTM on a nearest-point task.
     ssm_lru: discretised SSM eigenvalues, LRU ring initialisation and the effect of gamma.
     hopfield: binary recall and continuous dynamics with symmetric and non-symmetric weights.
     continual: forgetting with and without EWC, tug-of-war, ray interference.
@@ -51,6 +53,7 @@ from refimpl.experiments import (
     attention,
     bilevel,
     bioplausible,
+    captioning,
     choosing,
     choosing_architecture,
     cliff,
@@ -78,6 +81,7 @@ from refimpl.experiments import (
     recurrent_gradients,
     regularisation,
     regularization,
+    relational_memory,
     rims,
     schedules,
     second_order,
@@ -103,6 +107,7 @@ from refimpl.experiments.bilevel import (
     unrolled_vs_implicit,
 )
 from refimpl.experiments.bioplausible import credit_assignment_comparison, teacher_task
+from refimpl.experiments.captioning import caption_text, captioning_results, scene_batch
 from refimpl.experiments.choosing_architecture import (
     ArchitectureCurves,
     image_comparison,
@@ -155,6 +160,7 @@ from refimpl.experiments.natural_gradient import (
     reparametrisation_paths,
 )
 from refimpl.experiments.plasticity import PlasticityRun, random_label_rounds
+from refimpl.experiments.relational_memory import nearest_point_batch, rmc_vs_lstm
 from refimpl.experiments.rims import rims_activity
 from refimpl.experiments.second_order import SaddleRun, saddle_function, saddle_runs
 from refimpl.experiments.sharpness import SharpnessRun, rescaled_sharpness, sam_vs_gd
@@ -185,6 +191,9 @@ __all__ = [
     "bilevel",
     "binary_recall",
     "bioplausible",
+    "caption_text",
+    "captioning",
+    "captioning_results",
     "choosing",
     "choosing_architecture",
     "classifier_curves",
@@ -229,6 +238,7 @@ __all__ = [
     "modified_gradient",
     "momentum",
     "natural_gradient",
+    "nearest_point_batch",
     "optimal_rate",
     "optimal_step_size",
     "optimizer_cost",
@@ -244,16 +254,19 @@ __all__ = [
     "recurrent_gradients",
     "regularisation",
     "regularization",
+    "relational_memory",
     "reparametrisation_paths",
     "rescaled_sharpness",
     "rims",
     "rims_activity",
     "rk4_flow",
+    "rmc_vs_lstm",
     "robust_pooling_demo",
     "saddle_function",
     "saddle_runs",
     "safe_regret_curve",
     "sam_vs_gd",
+    "scene_batch",
     "schedules",
     "second_order",
     "seq2seq_reversal",

@@ -2,6 +2,7 @@
 
 from refimpl.nn.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
 from refimpl.nn.autoencoder import Autoencoder
+from refimpl.nn.captioning import ConvEncoder, ShowAndTell, ShowAttendTell
 from refimpl.nn.cdbn import ConvolutionalDBN
 from refimpl.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from refimpl.nn.crbm import ConvRBM
@@ -28,6 +29,7 @@ from refimpl.nn.natural import WhitenedLinear, whitening
 from refimpl.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, WSLinear
 from refimpl.nn.polynomial_regression import PolynomialRegression
 from refimpl.nn.realnvp import AffineCoupling, RealNVP
+from refimpl.nn.relational_memory import RelationalMemory
 from refimpl.nn.resnet import ResidualBlock, ResNet, UNet
 from refimpl.nn.rims import RIMs
 from refimpl.nn.rnn import RNN
@@ -56,6 +58,7 @@ __all__ = [
     "CausalTransformer",
     "ChungGRU",
     "Conv2d",
+    "ConvEncoder",
     "ConvRBM",
     "ConvolutionalDBN",
     "DeepLinearNetwork",
@@ -83,9 +86,12 @@ __all__ = [
     "RWKVTimeMixing",
     "ReLU",
     "RealNVP",
+    "RelationalMemory",
     "ResNet",
     "ResidualBlock",
     "Seq2Seq",
+    "ShowAndTell",
+    "ShowAttendTell",
     "SigmaPi",
     "Sigmoid",
     "Softmax",
