@@ -63,6 +63,28 @@ def timeit(fn: Callable[[], None], device: torch.device, repeats: int, inner: in
     return statistics.median(times)
 
 
+def timeit_interleaved(
+    fns: dict[str, Callable[[], object]], device: torch.device, repeats: int, inner: int
+) -> dict[str, float]:
+    """Median seconds per call of each function, timed in turns so that a change in the load of
+    a shared machine affects all of them alike (the ratios are what the bench reports)."""
+    for fn in fns.values():
+        for _ in range(3):
+            fn()
+    sync(device)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for r in range(repeats):
+        names = list(fns)
+        names = names[r % len(names) :] + names[: r % len(names)]  # rotate who goes first
+        for name in names:
+            start = time.perf_counter()
+            for _ in range(inner):
+                fns[name]()
+            sync(device)
+            times[name].append((time.perf_counter() - start) / inner)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def make_params(device: torch.device) -> list[torch.nn.Parameter]:
     gen = torch.Generator().manual_seed(0)
     size = NUM_PARAMS // NUM_TENSORS
@@ -124,7 +146,7 @@ def compiled_step(name: str, opt: torch.optim.Optimizer) -> Callable[[], None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--inner", type=int, default=10)
     parser.add_argument("--compile", action="store_true", help="also time torch.compile")
     args = parser.parse_args()
@@ -141,19 +163,21 @@ def main() -> None:
         header += f" {'compiled ms':>11} {'compiled/floor':>14}"
     print(header)
     for case, (torch_cls, our_cls, kwargs, tensors_moved) in CASES.items():
-        row = {}
+        steps: dict[str, Callable[[], object]] = {}
+        keep = []
         for label, make in (
             ("torch", lambda p, c=torch_cls, kw=kwargs: c(p, foreach=True, **kw)),
             ("ours", lambda p, c=our_cls, kw=kwargs: c(p, **kw)),
             ("plain", lambda p, c=our_cls, kw=kwargs: c(p, foreach=False, **kw)),
         ):
-            params = make_params(device)
-            opt = make(params)
-            row[label] = timeit(opt.step, device, args.repeats, args.inner)
+            opt = make(make_params(device))
+            keep.append(opt)
+            steps[label] = opt.step
             if label == "ours" and args.compile:
-                fn = compiled_step(case, opt)
-                row["compiled"] = timeit(fn, device, args.repeats, args.inner)
-            del opt, params
+                opt.step()  # create the state the compiled function reads
+                steps["compiled"] = compiled_step(case, opt)
+        row = timeit_interleaved(steps, device, args.repeats, args.inner)
+        del keep, steps
         floor = tensors_moved * NUM_PARAMS * FLOAT_BYTES / bandwidth
         line = f"{case:8} {row['torch'] * 1e3:9.3f} {row['ours'] * 1e3:8.3f}"
         line += f" {row['ours'] / row['torch']:10.2f} {row['plain'] / row['torch']:16.2f}"
