@@ -2,10 +2,12 @@ r"""What a step costs: one optimizer per family on a small ReLU classifier; Path
 
 ``cost_runs`` trains a 2-12-3 ReLU network on three interleaved arcs, full batch, from one
 initialisation, with gradient descent, heavy ball, Adam, SAM, Path-SGD, saddle-free Newton, the
-natural gradient, K-FAC and WoodFisher; it records the loss per step and measures the
-wall-clock time per step (median of the steps, one CPU thread), so that loss can be read
-against cost. ``path_sgd_rescaling_runs`` trains the same network and two node-rescaled copies
-of it (the same function) with gradient descent and with Path-SGD. Reading list:
+natural gradient, K-FAC and WoodFisher; it records the loss per step and counts the
+floating-point operations of a step (``refimpl.diagnostics.step_flops``), so that loss can be
+read against cost. The count depends only on the shapes and the code, so it is the same on
+every run and machine. ``path_sgd_rescaling_runs`` trains the same network and two
+node-rescaled copies of it (the same function) with gradient descent and with Path-SGD.
+Reading list:
 ``martens2015kfac``, ``singh2020woodfisher``, ``foret2021sam``, ``neyshabur2015pathsgd``.
 """
 
@@ -14,7 +16,6 @@ from __future__ import annotations
 import copy
 import functools
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ import torch
 from torch import Tensor
 
 from refimpl import optim
+from refimpl.diagnostics.flops import step_flops
 from refimpl.experiments._threads import one_thread
 
 __all__ = [
@@ -43,13 +45,14 @@ class CostRun:
         name: the legend label.
         cls: the ``refimpl.optim`` class.
         losses: mean cross-entropy $L(\theta_t)$ for $t = 0, \dots, T$, shape ``(T + 1,)``.
-        seconds_per_step: median wall-clock time of one step (this machine, one thread).
+        flops: floating-point operations of each step $t = 1, \dots, T$, the closure's
+            forward and backward passes included (``refimpl.diagnostics.step_flops``).
     """
 
     name: str
     cls: type[torch.optim.Optimizer]
     losses: np.ndarray
-    seconds_per_step: float
+    flops: tuple[int, ...]
 
 
 def cost_data(n: int = 90, seed: int = 0) -> tuple[Tensor, Tensor]:
@@ -95,15 +98,18 @@ COST_METHODS: dict[str, tuple[type[torch.optim.Optimizer], Callable[[torch.nn.Mo
 
 @functools.cache
 @one_thread
-def cost_runs(steps: int = 60) -> tuple[CostRun, ...]:
-    """Train a 2-12-3 ReLU network with each of ``COST_METHODS`` from one start, timing steps.
+def cost_runs(steps: int = 60, counted: int = 2) -> tuple[CostRun, ...]:
+    """Train a 2-12-3 ReLU network with each of ``COST_METHODS`` from one start, counting flops.
 
     Args:
         steps: the number of full-batch steps $T$.
+        counted: the number of first steps whose flops are counted (counting is slow); every
+            later step is given the last counted step's count. Two suffice: a step's cost
+            depends only on the shapes, except that heavy ball's first step (and so SAM's)
+            initialises the momentum buffer and skips its update.
 
     Returns:
-        One ``CostRun`` per method, in the order of ``COST_METHODS``. Cached; the times are
-        measured, so they change from machine to machine.
+        One ``CostRun`` per method, in the order of ``COST_METHODS``. Cached.
     """
     X, y = cost_data()
     torch.manual_seed(0)
@@ -129,17 +135,19 @@ def cost_runs(steps: int = 60) -> tuple[CostRun, ...]:
             loss.backward()
             return loss
 
-        losses, seconds = [], []
-        for _ in range(steps):
-            start = time.perf_counter()
-            loss = opt.step(closure)  # type: ignore[attr-defined]
-            seconds.append(time.perf_counter() - start)
+        losses, flops = [], []
+        for t in range(steps):
+            if t < counted:
+                loss, count = step_flops(opt, closure)  # type: ignore[arg-type]
+            else:  # the same shapes and the same branches: the last counted step's cost
+                loss = opt.step(closure)  # type: ignore[attr-defined]
             losses.append(_mean_loss(loss))
+            flops.append(count)
         with torch.no_grad():
             losses.append(float(torch.nn.functional.cross_entropy(model(X), y)))
         arr = np.asarray(losses)
         arr.flags.writeable = False
-        out.append(CostRun(name, cls, arr, float(np.median(seconds))))
+        out.append(CostRun(name, cls, arr, tuple(flops)))
     return tuple(out)
 
 
