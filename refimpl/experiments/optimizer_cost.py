@@ -22,15 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import Tensor
+from torch.utils.flop_counter import FlopCounterMode
 
 from refimpl import optim
-from refimpl.diagnostics.flops import step_flops
+from refimpl.diagnostics.flops import FLOP_FORMULAS, step_flops
 from refimpl.experiments._threads import one_thread
 
 __all__ = [
     "COST_METHODS",
     "RESCALING",
     "CostRun",
+    "cost_breakdown",
     "cost_data",
     "cost_runs",
     "path_sgd_rescaling_runs",
@@ -112,29 +114,12 @@ def cost_runs(steps: int = 60, counted: int = 2) -> tuple[CostRun, ...]:
         One ``CostRun`` per method, in the order of ``COST_METHODS``. Cached.
     """
     X, y = cost_data()
-    torch.manual_seed(0)
-    base = torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3))
-    base = base.double()
+    base = _cost_network()
     out = []
     for name, (cls, make) in COST_METHODS.items():
         model = _clone(base)
         opt = make(model)
-        per_example = cls in (optim.NaturalGradient, optim.KFAC, optim.WoodFisher)
-
-        def closure(
-            m: torch.nn.Module = model, o: object = opt, per_example: bool = per_example
-        ) -> object:
-            z = m(X)  # (N, 3) logits
-            losses = torch.nn.functional.cross_entropy(z, y, reduction="none")  # (N,)
-            if per_example:
-                return losses, z
-            if isinstance(o, optim.SaddleFreeNewton):
-                return losses.mean()
-            o.zero_grad()  # type: ignore[attr-defined]
-            loss = losses.mean()
-            loss.backward()
-            return loss
-
+        closure = _cost_closure(cls, model, opt, X, y)
         losses, flops = [], []
         for t in range(steps):
             if t < counted:
@@ -149,6 +134,60 @@ def cost_runs(steps: int = 60, counted: int = 2) -> tuple[CostRun, ...]:
         arr.flags.writeable = False
         out.append(CostRun(name, cls, arr, tuple(flops)))
     return tuple(out)
+
+
+@one_thread
+def cost_breakdown(name: str) -> dict[str, int]:
+    """Where the flops of one step of method ``name`` (a key of ``COST_METHODS``) go.
+
+    Returns:
+        Mapping of ``aten`` operator name (``"mm"``, ``"_linalg_eigh"``, ...) to the flops of
+        the method's second step from ``cost_runs``' initialisation (the first step of heavy
+        ball, and so of SAM, skips the momentum update), largest first.
+    """
+    cls, make = COST_METHODS[name]
+    X, y = cost_data()
+    model = _cost_network()
+    opt = make(model)
+    closure = _cost_closure(cls, model, opt, X, y)
+    opt.step(closure)  # type: ignore[attr-defined]
+    counter = FlopCounterMode(display=False, custom_mapping=FLOP_FORMULAS)
+    with counter:
+        opt.step(closure)  # type: ignore[attr-defined]
+    counts = {
+        str(op).removeprefix("aten."): n for op, n in counter.get_flop_counts()["Global"].items()
+    }
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _cost_network() -> torch.nn.Module:
+    """The 2-12-3 ReLU network of ``cost_runs``, in float64, from seed 0."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3))
+    return net.double()
+
+
+def _cost_closure(
+    cls: type[torch.optim.Optimizer], model: torch.nn.Module, opt: object, X: Tensor, y: Tensor
+) -> Callable[[], object]:
+    """The closure each method's ``step`` expects: per-example losses and outputs for the
+    Fisher methods, the mean loss (no backward) for saddle-free Newton, else the mean loss
+    after ``backward``."""
+    per_example = cls in (optim.NaturalGradient, optim.KFAC, optim.WoodFisher)
+
+    def closure() -> object:
+        z = model(X)  # (N, 3) logits
+        losses = torch.nn.functional.cross_entropy(z, y, reduction="none")  # (N,)
+        if per_example:
+            return losses, z
+        if isinstance(opt, optim.SaddleFreeNewton):
+            return losses.mean()
+        opt.zero_grad()  # type: ignore[attr-defined]
+        loss = losses.mean()
+        loss.backward()
+        return loss
+
+    return closure
 
 
 #: The node rescaling of ``path_sgd_rescaling_runs``: hidden unit $i$'s incoming weights and

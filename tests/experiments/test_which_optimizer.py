@@ -395,3 +395,28 @@ def test_the_page_table_state_column_matches_the_optimizers() -> None:
         if cls is optim.AdamW:  # "as Adam"
             named = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
         assert named == _state_keys(cls), cls.__name__
+
+
+def _sci(x: float) -> str:
+    """``9.4·10^6``-style text, as the page writes it (two significant digits)."""
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}\\cdot10^{int(exponent)}"
+
+
+def test_where_the_flops_go() -> None:
+    """The breakdown the section "What a step costs" quotes, number by number."""
+    text = PAGE.read_text(encoding="utf-8")
+    sgd = oc.cost_breakdown("SGD (γ = 0.3)")
+    quoted = [_sci(sum(sgd.values())), _sci(sgd["mm"] + sgd["addmm"])]
+    ng = oc.cost_breakdown("NaturalGradient (λ = 1e-2)")
+    quoted += [_sci(ng["mm"] + ng["bmm"]), _sci(sum(ng.values())), _sci(ng["_linalg_solve_ex"])]
+    sfn = oc.cost_breakdown("SaddleFreeNewton (η = 0.1)")
+    assert sfn["_linalg_eigh"] == 9 * 75**3
+    quoted += [_sci(sfn["mm"]), _sci(sfn["_linalg_eigh"])]
+    wf = oc.cost_breakdown("WoodFisher (λ = 1e-2)")
+    updates = sum(wf[op] for op in ("mv", "dot", "mul", "div", "sub"))
+    quoted += [_sci(updates), _sci(sum(wf.values()))]
+    kfac = oc.cost_breakdown("KFAC (λ = 1e-2)")
+    quoted += [_sci(kfac["_linalg_eigh"])]
+    for number in quoted:
+        assert f"${number}$" in text or f"{number}$" in text, number
