@@ -11,8 +11,10 @@ Modules:
     landscape: the loss along a line and on a 2-D slice, with filter-normalised directions.
     linear_regions: activation patterns and the number of linear regions of a ReLU network.
     noise_scale: per-example gradients and the gradient noise scale.
+    flops: floating-point operation counts of a computation or of one optimizer step.
 """
 
+from refimpl.diagnostics.flops import FLOP_FORMULAS, count_flops, step_flops
 from refimpl.diagnostics.hessian import (
     HessianOperator,
     LanczosResult,
@@ -44,6 +46,7 @@ from refimpl.diagnostics.statistics import (
 )
 
 __all__ = [
+    "FLOP_FORMULAS",
     "ActivationMonitor",
     "ActivationStats",
     "GradientStats",
@@ -52,6 +55,7 @@ __all__ = [
     "RegionCount",
     "activation_patterns",
     "activation_statistics",
+    "count_flops",
     "count_regions_along_line",
     "count_regions_on_plane",
     "gradient_statistics",
@@ -66,5 +70,6 @@ __all__ = [
     "random_direction",
     "saturation_mask",
     "simple_noise_scale",
+    "step_flops",
     "top_hessian_eigenvalue",
 ]

@@ -38,7 +38,7 @@ Modules:
     losses: MSE, MAE, cross-entropy and % correct as curves.
     minibatch: minibatch-gradient noise against batch size, and SGD with several batch sizes.
     momentum: heavy ball, Nesterov and the slides' EMA momentum on ill-conditioned quadratics.
-    optimizer_cost: loss against measured time for one optimizer per family; Path-SGD's invariance.
+    optimizer_cost: loss against counted flops for one optimizer per family; Path-SGD's invariance.
     optimizer_paths: every optimizer's trajectory on a quadratic, Rosenbrock and a saddle.
     regularization: L2 against decoupled weight decay in Adam, and Powerpropagation.
     schedules: learning-rate schedules, and early stopping on an over-parametrised fit.

@@ -2,10 +2,12 @@ r"""What a step costs: one optimizer per family on a small ReLU classifier; Path
 
 ``cost_runs`` trains a 2-12-3 ReLU network on three interleaved arcs, full batch, from one
 initialisation, with gradient descent, heavy ball, Adam, SAM, Path-SGD, saddle-free Newton, the
-natural gradient, K-FAC and WoodFisher; it records the loss per step and measures the
-wall-clock time per step (median of the steps, one CPU thread), so that loss can be read
-against cost. ``path_sgd_rescaling_runs`` trains the same network and two node-rescaled copies
-of it (the same function) with gradient descent and with Path-SGD. Reading list:
+natural gradient, K-FAC and WoodFisher; it records the loss per step and counts the
+floating-point operations of a step (``refimpl.diagnostics.step_flops``), so that loss can be
+read against cost. The count depends only on the shapes and the code, so it is the same on
+every run and machine. ``path_sgd_rescaling_runs`` trains the same network and two
+node-rescaled copies of it (the same function) with gradient descent and with Path-SGD.
+Reading list:
 ``martens2015kfac``, ``singh2020woodfisher``, ``foret2021sam``, ``neyshabur2015pathsgd``.
 """
 
@@ -14,21 +16,23 @@ from __future__ import annotations
 import copy
 import functools
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import Tensor
+from torch.utils.flop_counter import FlopCounterMode
 
 from refimpl import optim
+from refimpl.diagnostics.flops import FLOP_FORMULAS, step_flops
 from refimpl.experiments._threads import one_thread
 
 __all__ = [
     "COST_METHODS",
     "RESCALING",
     "CostRun",
+    "cost_breakdown",
     "cost_data",
     "cost_runs",
     "path_sgd_rescaling_runs",
@@ -43,13 +47,14 @@ class CostRun:
         name: the legend label.
         cls: the ``refimpl.optim`` class.
         losses: mean cross-entropy $L(\theta_t)$ for $t = 0, \dots, T$, shape ``(T + 1,)``.
-        seconds_per_step: median wall-clock time of one step (this machine, one thread).
+        flops: floating-point operations of each step $t = 1, \dots, T$, the closure's
+            forward and backward passes included (``refimpl.diagnostics.step_flops``).
     """
 
     name: str
     cls: type[torch.optim.Optimizer]
     losses: np.ndarray
-    seconds_per_step: float
+    flops: tuple[int, ...]
 
 
 def cost_data(n: int = 90, seed: int = 0) -> tuple[Tensor, Tensor]:
@@ -95,52 +100,94 @@ COST_METHODS: dict[str, tuple[type[torch.optim.Optimizer], Callable[[torch.nn.Mo
 
 @functools.cache
 @one_thread
-def cost_runs(steps: int = 60) -> tuple[CostRun, ...]:
-    """Train a 2-12-3 ReLU network with each of ``COST_METHODS`` from one start, timing steps.
+def cost_runs(steps: int = 60, counted: int = 2) -> tuple[CostRun, ...]:
+    """Train a 2-12-3 ReLU network with each of ``COST_METHODS`` from one start, counting flops.
 
     Args:
         steps: the number of full-batch steps $T$.
+        counted: the number of first steps whose flops are counted (counting is slow); every
+            later step is given the last counted step's count. Two suffice: a step's cost
+            depends only on the shapes, except that heavy ball's first step (and so SAM's)
+            initialises the momentum buffer and skips its update.
 
     Returns:
-        One ``CostRun`` per method, in the order of ``COST_METHODS``. Cached; the times are
-        measured, so they change from machine to machine.
+        One ``CostRun`` per method, in the order of ``COST_METHODS``. Cached.
     """
     X, y = cost_data()
-    torch.manual_seed(0)
-    base = torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3))
-    base = base.double()
+    base = _cost_network()
     out = []
     for name, (cls, make) in COST_METHODS.items():
         model = _clone(base)
         opt = make(model)
-        per_example = cls in (optim.NaturalGradient, optim.KFAC, optim.WoodFisher)
-
-        def closure(
-            m: torch.nn.Module = model, o: object = opt, per_example: bool = per_example
-        ) -> object:
-            z = m(X)  # (N, 3) logits
-            losses = torch.nn.functional.cross_entropy(z, y, reduction="none")  # (N,)
-            if per_example:
-                return losses, z
-            if isinstance(o, optim.SaddleFreeNewton):
-                return losses.mean()
-            o.zero_grad()  # type: ignore[attr-defined]
-            loss = losses.mean()
-            loss.backward()
-            return loss
-
-        losses, seconds = [], []
-        for _ in range(steps):
-            start = time.perf_counter()
-            loss = opt.step(closure)  # type: ignore[attr-defined]
-            seconds.append(time.perf_counter() - start)
+        closure = _cost_closure(cls, model, opt, X, y)
+        losses, flops = [], []
+        for t in range(steps):
+            if t < counted:
+                loss, count = step_flops(opt, closure)  # type: ignore[arg-type]
+            else:  # the same shapes and the same branches: the last counted step's cost
+                loss = opt.step(closure)  # type: ignore[attr-defined]
             losses.append(_mean_loss(loss))
+            flops.append(count)
         with torch.no_grad():
             losses.append(float(torch.nn.functional.cross_entropy(model(X), y)))
         arr = np.asarray(losses)
         arr.flags.writeable = False
-        out.append(CostRun(name, cls, arr, float(np.median(seconds))))
+        out.append(CostRun(name, cls, arr, tuple(flops)))
     return tuple(out)
+
+
+@one_thread
+def cost_breakdown(name: str) -> dict[str, int]:
+    """Where the flops of one step of method ``name`` (a key of ``COST_METHODS``) go.
+
+    Returns:
+        Mapping of ``aten`` operator name (``"mm"``, ``"_linalg_eigh"``, ...) to the flops of
+        the method's second step from ``cost_runs``' initialisation (the first step of heavy
+        ball, and so of SAM, skips the momentum update), largest first.
+    """
+    cls, make = COST_METHODS[name]
+    X, y = cost_data()
+    model = _cost_network()
+    opt = make(model)
+    closure = _cost_closure(cls, model, opt, X, y)
+    opt.step(closure)  # type: ignore[attr-defined]
+    counter = FlopCounterMode(display=False, custom_mapping=FLOP_FORMULAS)
+    with counter:
+        opt.step(closure)  # type: ignore[attr-defined]
+    counts = {
+        str(op).removeprefix("aten."): n for op, n in counter.get_flop_counts()["Global"].items()
+    }
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _cost_network() -> torch.nn.Module:
+    """The 2-12-3 ReLU network of ``cost_runs``, in float64, from seed 0."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3))
+    return net.double()
+
+
+def _cost_closure(
+    cls: type[torch.optim.Optimizer], model: torch.nn.Module, opt: object, X: Tensor, y: Tensor
+) -> Callable[[], object]:
+    """The closure each method's ``step`` expects: per-example losses and outputs for the
+    Fisher methods, the mean loss (no backward) for saddle-free Newton, else the mean loss
+    after ``backward``."""
+    per_example = cls in (optim.NaturalGradient, optim.KFAC, optim.WoodFisher)
+
+    def closure() -> object:
+        z = model(X)  # (N, 3) logits
+        losses = torch.nn.functional.cross_entropy(z, y, reduction="none")  # (N,)
+        if per_example:
+            return losses, z
+        if isinstance(opt, optim.SaddleFreeNewton):
+            return losses.mean()
+        opt.zero_grad()  # type: ignore[attr-defined]
+        loss = losses.mean()
+        loss.backward()
+        return loss
+
+    return closure
 
 
 #: The node rescaling of ``path_sgd_rescaling_runs``: hidden unit $i$'s incoming weights and

@@ -17,7 +17,7 @@ with one "example" per residual $r_k$ and a unit-variance Gaussian likelihood, s
 ``NaturalGradient`` and ``KFAC`` are Gauss–Newton (Levenberg–Marquardt with damping $\lambda$)
 and ``WoodFisher`` uses the empirical Fisher of those examples.
 
-The cost of a step is measured in ``refimpl.experiments.optimizer_cost``. Reading list:
+The cost of a step is counted in ``refimpl.experiments.optimizer_cost``. Reading list:
 ``dauphin2014``, ``amari1998``, ``martens2015kfac``, ``singh2020woodfisher``, ``foret2021sam``,
 ``kunstner2019limitations``, ``compagnoni2023sde``.
 """

@@ -3,7 +3,7 @@ r"""Figures for the "Which optimizer?" page: every optimizer of ``refimpl.optim`
 ``which-optimizer-quadratic``, ``which-optimizer-rosenbrock``, ``which-optimizer-saddle``: the
 paths of all methods on one 2-D problem, one panel per family, each first-order method at the
 learning rate of its grid with the lowest final loss. ``which-optimizer-cost``: the loss of a
-small ReLU classifier against steps and against measured time, one method per family.
+small ReLU classifier against steps and against floating-point operations, one method per family.
 Data: ``refimpl.experiments.which_optimizer`` and ``refimpl.experiments.optimizer_cost``.
 """
 
@@ -152,29 +152,30 @@ COST_ROWS: tuple[tuple[str, ...], ...] = (
 
 @figure("which-optimizer-cost")
 def which_optimizer_cost() -> Figure:
-    """Loss against steps and against measured time, first-order and curvature methods."""
+    """Loss against steps and against flops, first-order and curvature methods."""
     runs = {r.name: r for r in oc.cost_runs()}
-    sgd_seconds = runs[COST_ROWS[0][0]].seconds_per_step
+    sgd_flops = runs[COST_ROWS[0][0]].flops[-1]
     fig, axes = plt.subplots(2, 2, figsize=(10.0, 7.2), sharey=True)
     for row, names in zip(axes, COST_ROWS, strict=True):
         for i, name in enumerate(names):
             run = runs[name]
             color = style.PALETTE[6] if i == 0 else style.PALETTE[i - 1]
             steps = np.arange(len(run.losses))
-            ratio = run.seconds_per_step / sgd_seconds
-            label = f"{name}: ×{ratio:.2g} SGD's time per step" if i else f"{name}"
+            # flops per step after the first (heavy ball's first step skips the momentum update)
+            ratio = run.flops[-1] / sgd_flops
+            label = f"{name}: ×{ratio:.3g}" if i else f"{name}: ×1"
             row[0].plot(steps, run.losses, color=color)
-            # time after t steps = t × (median time per step); t = 0 is off the log axis
-            row[1].plot(
-                steps[1:] * run.seconds_per_step * 1e3, run.losses[1:], color=color, label=label
-            )
+            # flops spent after t steps; t = 0 (no flops) is off the log axis
+            row[1].plot(np.cumsum(run.flops), run.losses[1:], color=color, label=label)
         row[0].set(yscale="log", xlabel="step", ylabel="training loss (cross-entropy)")
-        row[1].set(xscale="log", xlabel="time (ms, measured, one CPU thread)")
-        row[1].legend(fontsize=8, loc="lower left")
+        row[1].set(xscale="log", xlabel="floating-point operations (counted, cumulative)")
+        row[1].legend(
+            fontsize=8, loc="lower left", title="flops per step ÷ SGD's", title_fontsize=8
+        )
     axes[0][0].set_title("first-order methods: loss per step", fontsize=10)
-    axes[0][1].set_title("… and per unit of time", fontsize=10)
+    axes[0][1].set_title("… and per floating-point operation", fontsize=10)
     axes[1][0].set_title("curvature methods: loss per step", fontsize=10)
-    axes[1][1].set_title("… and per unit of time", fontsize=10)
+    axes[1][1].set_title("… and per floating-point operation", fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -183,10 +183,99 @@ def test_cost_runs_make_progress() -> None:
     assert len(start) == 1  # one initial network for all
     sgd = runs["SGD (γ = 0.3)"].losses[-1]
     for name, run in runs.items():
-        assert np.isfinite(run.losses).all() and run.seconds_per_step > 0, name
+        assert np.isfinite(run.losses).all() and len(run.flops) == len(run.losses) - 1, name
         assert run.losses[-1] < run.losses[0], name
     for name in ("NaturalGradient (λ = 1e-2)", "KFAC (λ = 1e-2)", "WoodFisher (λ = 1e-2)"):
         assert runs[name].losses[-1] < 0.1 * sgd, name
+
+
+def test_cost_runs_count_what_every_step_costs() -> None:
+    """Counting four steps gives the same counts as counting two and repeating the second:
+    from the second step on, every method's step costs the same."""
+    two = {r.name: r for r in oc.cost_runs()}
+    four = {r.name: r for r in oc.cost_runs(steps=4, counted=4)}
+    for name, run in four.items():
+        assert len(set(run.flops[1:])) == 1, name
+        assert run.flops == two[name].flops[:4], name
+        # the same steps; under the counter a few ops run decomposed, so up to rounding
+        np.testing.assert_allclose(run.losses, two[name].losses[:5], rtol=1e-12)
+    # a gradient step: the six matrix products of the forward and backward pass of a 2-12-3
+    # network on N = 90 examples, and a few per cent more of elementwise work
+    N = 90
+    products = 2 * N * (2 * 12 + 12 * 3) + 2 * N * (2 * 12 + 2 * 12 * 3)
+    sgd = two["SGD (γ = 0.3)"].flops[0]
+    assert products == 28_080 and 1 < sgd / products < 1.1
+    # heavy ball's first step only stores the gradient; later ones also update the buffer
+    hb = two["heavy ball (γ = 0.1, μ = 0.9)"].flops
+    assert hb[0] == sgd and hb[1] > sgd
+
+
+def test_cost_counts_are_identical_across_runs() -> None:
+    first = oc.cost_runs.__wrapped__(steps=3)
+    second = oc.cost_runs.__wrapped__(steps=3)
+    for a, b in zip(first, second, strict=True):
+        assert a.flops == b.flops, a.name
+        np.testing.assert_array_equal(a.losses, b.losses)
+
+
+def _flop_ratio(name: str) -> float:
+    runs = {r.name: r for r in oc.cost_runs()}
+    return runs[name].flops[-1] / runs["SGD (γ = 0.3)"].flops[-1]
+
+
+def _flops_to_reach(name: str, target: float) -> float:
+    run = next(r for r in oc.cost_runs() if r.name == name)
+    t = int(np.argmax(run.losses <= target))
+    assert run.losses[t] <= target, name
+    return float(sum(run.flops[:t]))
+
+
+def test_what_the_cost_caption_says() -> None:
+    """The numbers of the cost figure's caption, the section's prose and the summary."""
+    runs = {r.name: r for r in oc.cost_runs()}
+    sgd_flops = runs["SGD (γ = 0.3)"].flops[-1]
+    assert f"{sgd_flops:.2g}" == "3e+04"
+    final = {name: float(r.losses[-1]) for name, r in runs.items()}
+    first_order = list(runs)[:5]
+    assert max(first_order, key=lambda n: -final[n]) == "Adam (γ = 0.03)"
+    assert min(final[n] for n in first_order) > 0.08
+    hb, sam = final["heavy ball (γ = 0.1, μ = 0.9)"], final["SAM (heavy ball, ρ = 0.05)"]
+    assert abs(sam - hb) < 1e-3 * hb
+    assert round(_flop_ratio("SAM (heavy ball, ρ = 0.05)"), 1) == 2.0
+    for name in ("heavy ball (γ = 0.1, μ = 0.9)", "Adam (γ = 0.03)", "PathSGD (γ = 0.3)"):
+        assert 1 < _flop_ratio(name) < 1.05, name  # "at most a few per cent"
+    for name in ("NaturalGradient (λ = 1e-2)", "KFAC (λ = 1e-2)", "WoodFisher (λ = 1e-2)"):
+        assert 3e-4 < final[name] < 3e-3, name
+    assert 1e-2 < final["SaddleFreeNewton (η = 0.1)"] < 3e-2
+    ratios = {
+        "KFAC (λ = 1e-2)": 7,
+        "WoodFisher (λ = 1e-2)": 144,
+        "SaddleFreeNewton (η = 0.1)": 270,
+        "NaturalGradient (λ = 1e-2)": 343,
+    }
+    for name, ratio in ratios.items():
+        assert round(_flop_ratio(name)) == ratio, name
+    # flops to reach gradient descent's final loss, relative to gradient descent's 60 steps
+    sgd_total = sum(runs["SGD (γ = 0.3)"].flops)
+    target = final["SGD (γ = 0.3)"]
+    assert 0.3 < _flops_to_reach("KFAC (λ = 1e-2)", target) / sgd_total < 0.4  # "a third"
+    others = [n for n in ratios if n != "KFAC (λ = 1e-2)"]
+    rel = [_flops_to_reach(n, target) / sgd_total for n in others]
+    assert round(min(rel)) == 7 and round(max(rel)) == 36
+    # "worth ten to twenty gradient steps": steps to reach gradient descent's 60-step loss
+    steps = [
+        int(np.argmax(runs[n].losses <= target))
+        for n in ("NaturalGradient (λ = 1e-2)", "KFAC (λ = 1e-2)", "WoodFisher (λ = 1e-2)")
+    ]
+    assert all(10 <= 60 / t <= 20 for t in steps), steps
+
+
+def test_cost_figure_is_byte_identical_across_renders() -> None:
+    pytest.importorskip("matplotlib")
+    from tests_support import figure_svg
+
+    assert figure_svg("which-optimizer-cost") == figure_svg("which-optimizer-cost")
+    assert figure_svg("which-optimizer-cost", "dark") == figure_svg("which-optimizer-cost", "dark")
 
 
 def test_the_page_table_defaults_match_the_constructors() -> None:
@@ -306,3 +395,28 @@ def test_the_page_table_state_column_matches_the_optimizers() -> None:
         if cls is optim.AdamW:  # "as Adam"
             named = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
         assert named == _state_keys(cls), cls.__name__
+
+
+def _sci(x: float) -> str:
+    """``9.4·10^6``-style text, as the page writes it (two significant digits)."""
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}\\cdot10^{int(exponent)}"
+
+
+def test_where_the_flops_go() -> None:
+    """The breakdown the section "What a step costs" quotes, number by number."""
+    text = PAGE.read_text(encoding="utf-8")
+    sgd = oc.cost_breakdown("SGD (γ = 0.3)")
+    quoted = [_sci(sum(sgd.values())), _sci(sgd["mm"] + sgd["addmm"])]
+    ng = oc.cost_breakdown("NaturalGradient (λ = 1e-2)")
+    quoted += [_sci(ng["mm"] + ng["bmm"]), _sci(sum(ng.values())), _sci(ng["_linalg_solve_ex"])]
+    sfn = oc.cost_breakdown("SaddleFreeNewton (η = 0.1)")
+    assert sfn["_linalg_eigh"] == 9 * 75**3
+    quoted += [_sci(sfn["mm"]), _sci(sfn["_linalg_eigh"])]
+    wf = oc.cost_breakdown("WoodFisher (λ = 1e-2)")
+    updates = sum(wf[op] for op in ("mv", "dot", "mul", "div", "sub"))
+    quoted += [_sci(updates), _sci(sum(wf.values()))]
+    kfac = oc.cost_breakdown("KFAC (λ = 1e-2)")
+    quoted += [_sci(kfac["_linalg_eigh"])]
+    for number in quoted:
+        assert f"${number}$" in text or f"{number}$" in text, number
