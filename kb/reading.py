@@ -72,7 +72,7 @@ class Entry:
     @property
     def short_authors(self) -> str:
         """``Li et al.``, ``Dinh & Bengio`` or ``Goodfellow`` style author text."""
-        surnames = [a.split()[-1] for a in self.authors if a.strip()]
+        surnames = [surname(a) for a in self.authors if a.strip()]
         if not surnames:
             return self.title
         if len(surnames) == 1:
@@ -85,6 +85,34 @@ class Entry:
     def cite_text(self) -> str:
         """``Li et al., 2018``: the text a citation in a page shows."""
         return f"{self.short_authors}, {self.year}" if self.year else self.short_authors
+
+
+#: lowercase particles that belong to a surname ("van Loan", "de Freitas", "von der Malsburg")
+_PARTICLES = frozenset(
+    "van von der den de del della di da du dos das le la ter ten bin al el st.".split()
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def surname(name: str) -> str:
+    """The surname of ``name`` as a citation shows it.
+
+    ``"Last, First"`` gives ``Last``; otherwise the last word with the particles before it
+    (``"Charles F. Van Loan"`` → ``Van Loan``, ``"Christoph von der Malsburg"`` → ``von der
+    Malsburg``), leaving out a suffix such as ``Jr.``.
+    """
+    if "," in name:
+        head, tail = (part.strip() for part in name.split(",", 1))
+        if tail.lower() not in _SUFFIXES:
+            return head
+        name = head
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in _SUFFIXES:
+        words.pop()
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)

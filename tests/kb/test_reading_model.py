@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.reading import load_entry, load_reading_list, parse_entry
+from kb.reading import load_entry, load_reading_list, parse_entry, surname
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -148,3 +148,20 @@ def test_kb_check_passes_on_the_repo_and_fails_on_a_broken_copy(tmp_path):
     assert any(
         "index.md:" in line and "[[no-such-page]] resolves to nothing" in line for line in lines
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Gene H. Golub", "Golub"),
+        ("Charles F. Van Loan", "Van Loan"),
+        ("Christoph von der Malsburg", "von der Malsburg"),
+        ("Nando de Freitas", "de Freitas"),
+        ("Van Jacobson", "Jacobson"),  # a first name that looks like a particle
+        ("LeCun, Yann", "LeCun"),
+        ("Martin Luther King Jr.", "King"),
+        ("Plato", "Plato"),
+    ],
+)
+def test_surname_keeps_particles_and_drops_suffixes(name, expected):
+    assert surname(name) == expected
