@@ -23,7 +23,9 @@ from refimpl.functional.gating import refine_gate, ugi_forget_bias
 from refimpl.nn import LSTM, URLSTM
 
 __all__ = [
+    "MEMORY_DELAY",
     "MEMORY_MODELS",
+    "MEMORY_SEEDS",
     "GateCurves",
     "gate_curves",
     "memory_batch",
@@ -33,6 +35,10 @@ __all__ = [
 
 #: The three models of the memory task, in plotting order.
 MEMORY_MODELS: tuple[str, ...] = ("LSTM", "LSTM + UGI", "UR-LSTM")
+#: The delay of the memory task: the sign is given at step 0 and asked for after this many steps.
+MEMORY_DELAY: int = 40
+#: The seeds of the memory task (model initialisation and data).
+MEMORY_SEEDS: tuple[int, ...] = (0, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def gate_curves(lo: float = -8.0, hi: float = 8.0, n: int = 801) -> GateCurves:
 
 
 def memory_batch(
-    delay: int, batch: int, generator: torch.Generator, noise: float = 0.5
+    delay: int, batch: int, generator: torch.Generator, noise: float = 0.1
 ) -> tuple[Tensor, Tensor]:
     """Recall the sign: inputs `(T + 1, B, 1)`, the first entry $\\pm 1$ then noise; targets."""
     sign = torch.randint(0, 2, (batch,), generator=generator).double() * 2.0 - 1.0  # (B,)
@@ -103,12 +109,12 @@ class _Classifier(nn.Module):
 @functools.cache
 def train_memory(
     model: str,
-    delay: int = 100,
-    hidden: int = 16,
-    steps: int = 150,
-    batch: int = 32,
-    lr: float = 1e-2,
-    noise: float = 0.5,
+    delay: int = MEMORY_DELAY,
+    hidden: int = 32,
+    steps: int = 130,
+    batch: int = 16,
+    lr: float = 2e-2,
+    noise: float = 0.1,
     seed: int = 0,
 ) -> np.ndarray:
     """Train one model with Adam on fresh batches; returns the cross-entropy per step."""
@@ -129,6 +135,9 @@ def train_memory(
     return losses
 
 
-def memory_learning_curves(delay: int = 100, seed: int = 0) -> dict[str, np.ndarray]:
-    """Training losses of the three models of ``MEMORY_MODELS`` on the recall task."""
-    return {m: train_memory(m, delay, seed=seed) for m in MEMORY_MODELS}
+def memory_learning_curves(delay: int = MEMORY_DELAY) -> dict[str, np.ndarray]:
+    """Training losses, shape `(seeds, steps)`, of each model of ``MEMORY_MODELS``."""
+    return {
+        m: np.stack([train_memory(m, delay, seed=seed) for seed in MEMORY_SEEDS])
+        for m in MEMORY_MODELS
+    }
