@@ -36,7 +36,7 @@ __all__ = [
 #: The three models of the memory task, in plotting order.
 MEMORY_MODELS: tuple[str, ...] = ("LSTM", "LSTM + UGI", "UR-LSTM")
 #: The delay of the memory task: the sign is given at step 0 and asked for after this many steps.
-MEMORY_DELAY: int = 40
+MEMORY_DELAY: int = 30
 #: The seeds of the memory task (model initialisation and data).
 MEMORY_SEEDS: tuple[int, ...] = (0, 1, 2)
 
@@ -111,7 +111,7 @@ def train_memory(
     model: str,
     delay: int = MEMORY_DELAY,
     hidden: int = 32,
-    steps: int = 130,
+    steps: int = 100,
     batch: int = 16,
     lr: float = 2e-2,
     noise: float = 0.1,
