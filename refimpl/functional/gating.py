@@ -14,7 +14,7 @@ $$
 so that an effective gate $g$ near 1 is reached with $f$ and $r$ further from saturation. The
 UR-LSTM uses $g$ as its forget gate and ties the input gate to $1 - g$. Chrono initialisation
 (Tallec & Ollivier 2018), its predecessor, sets $b_f = \log \mathcal{U}[1, T_{\max} - 1]$.
-Reading list: ``gu2020gating``, ``tallec2018chrono``.
+Reading list: ``gu2020gating``, ``tallec2018warp``.
 """
 
 from __future__ import annotations

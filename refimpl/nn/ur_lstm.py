@@ -78,8 +78,8 @@ class URLSTM(nn.Module):
             for p in (self.weight_ih, self.weight_hh, self.bias):
                 p.uniform_(-bound, bound)
             if self.uniform_init:
-                b = ugi_forget_bias(self.hidden_size, dtype=self.forget_bias.dtype)
-                self.forget_bias.copy_(b)
+                fb = self.forget_bias
+                fb.copy_(ugi_forget_bias(self.hidden_size, dtype=fb.dtype, device=fb.device))
             else:
                 self.forget_bias.zero_()
 
