@@ -19,6 +19,7 @@ Modules:
     troubleshooting: six training failures on tiny networks, with their diagnostics and fixes.
     echo_state: memory and forgetting of echo-state reservoirs against the spectral radius.
     gated_memory: the adding problem for the RNN, LSTM and GRU, and the trained LSTM's gates.
+    gating: the refine gate near saturation, and delayed recall with LSTM, UGI and UR-LSTM.
     recurrent_depth: input sensitivity of shallow, stacked and deep-transition RNNs.
     recurrent_gradients: Jacobian norms through time, truncated BPTT, BPTT and RTRL costs.
     seq2seq_reversal: a GRU encoder–decoder with attention learns to reverse sequences.
@@ -64,6 +65,7 @@ from refimpl.experiments import (
     equilibrium,
     flatness,
     gated_memory,
+    gating,
     gradient_descent,
     gtrxl,
     hopfield,
@@ -215,6 +217,7 @@ __all__ = [
     "forgetting_curves",
     "free_loss",
     "gated_memory",
+    "gating",
     "gd_iterates",
     "gd_trajectory",
     "gradient_descent",

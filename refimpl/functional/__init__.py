@@ -32,6 +32,12 @@ from refimpl.functional.clipping import clip_by_norm, clip_grad_norm_, total_nor
 from refimpl.functional.conv import avg_pool2d, conv2d, im2col, max_pool2d, pad2d
 from refimpl.functional.ema_momentum import ema_momentum_step, ema_momentum_update
 from refimpl.functional.esn import esn_states, ridge_readout
+from refimpl.functional.gating import (
+    chrono_forget_bias,
+    refine_gate,
+    ugi_forget_bias,
+    ur_lstm_cell,
+)
 from refimpl.functional.init import (
     calculate_gain,
     fan_in_and_fan_out,
@@ -129,6 +135,7 @@ __all__ = [
     "categorical_output_fisher",
     "causal_convolution",
     "causal_mask",
+    "chrono_forget_bias",
     "chung_gru_cell",
     "chunked_scan",
     "clip_by_norm",
@@ -192,6 +199,7 @@ __all__ = [
     "powerprop_inverse",
     "random_orthogonal",
     "random_unitary",
+    "refine_gate",
     "relu",
     "relu_derivative",
     "ridge_readout",
@@ -219,6 +227,8 @@ __all__ = [
     "tanh",
     "tanh_derivative",
     "total_norm",
+    "ugi_forget_bias",
+    "ur_lstm_cell",
     "vanishing_gradient_regularizer",
     "warmup_cosine_lr",
     "with_spectral_radius",

@@ -38,6 +38,7 @@ from refimpl.nn.s4d import S4D
 from refimpl.nn.seq2seq import Seq2Seq
 from refimpl.nn.squeeze_excitation import Bilinear, SqueezeExcitation
 from refimpl.nn.transformer import CausalTransformer, TransformerEncoderLayer
+from refimpl.nn.ur_lstm import URLSTM
 
 __all__ = [
     "DDPM",
@@ -49,6 +50,7 @@ __all__ = [
     "MLP",
     "RNN",
     "S4D",
+    "URLSTM",
     "AffineCoupling",
     "Autoencoder",
     "AvgPool2d",
