@@ -128,6 +128,12 @@ class AccuracyCurves:
     fgsm: np.ndarray  # (E,)
     pgd: np.ndarray  # (E,)
     random: np.ndarray  # (E,)
+    example: np.ndarray  # (3, 10, 10) a test image, its FGSM perturbation, the adversarial image
+    example_labels: tuple[int, int]  # predicted class before and after the attack
+    example_epsilon: float
+
+
+EXAMPLE_EPSILON = 0.1  # the FGSM example in the accuracy figure
 
 
 @functools.cache
@@ -147,7 +153,14 @@ def accuracy_curves(seed: int = 0, pgd_steps: int = 20) -> AccuracyCurves:
             )
         )
     table = np.array(rows)  # (E, 3)
-    return AccuracyCurves(np.array(ACCURACY_EPSILONS), clean, *table.T)
+    x_adv = fgsm(model, x, y, EXAMPLE_EPSILON, clip=CLIP)
+    before, after = model(x).argmax(-1), model(x_adv).argmax(-1)
+    i = int(torch.nonzero((before == y) & (after != y))[0, 0])  # first image the attack fools
+    example = torch.stack([x[i], x_adv[i] - x[i], x_adv[i]]).reshape(3, SIDE, SIDE)
+    labels = (int(before[i]), int(after[i]))
+    return AccuracyCurves(
+        np.array(ACCURACY_EPSILONS), clean, *table.T, example.numpy(), labels, EXAMPLE_EPSILON
+    )
 
 
 @dataclass(frozen=True)
