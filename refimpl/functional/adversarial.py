@@ -123,8 +123,9 @@ def pgd_linf(
         y: their labels.
         epsilon: the radius $\epsilon$ of the ball.
         steps: number of sign steps.
-        step_size: $\alpha$; `2.5 * epsilon / steps` by default (Madry et al.'s choice lets the
-            iterates cross the ball in a fraction of the steps).
+        step_size: $\alpha$; `2.5 * epsilon / steps` by default, so that the steps together
+            could cross the ball more than twice (a common rule of thumb; Madry et al. tuned
+            $\alpha$ and the number of steps per data set).
         loss_fn: per-example loss `loss_fn(logits, y) -> (B,)`; cross-entropy by default.
         clip: optional `(low, high)` range of valid inputs.
         random_start: start at a uniform random point of the ball instead of at $x$.
