@@ -12,6 +12,7 @@ Modules:
     linear_regions: activation patterns and the number of linear regions of a ReLU network.
     noise_scale: per-example gradients and the gradient noise scale.
     flops: floating-point operation counts of a computation or of one optimizer step.
+    saliency: gradient saliency maps, top-k intersection, rank correlation and the top-k attack.
 """
 
 from refimpl.diagnostics.flops import FLOP_FORMULAS, count_flops, step_flops
@@ -36,6 +37,12 @@ from refimpl.diagnostics.noise_scale import (
     per_example_gradients,
     simple_noise_scale,
 )
+from refimpl.diagnostics.saliency import (
+    gradient_saliency,
+    spearman_correlation,
+    topk_intersection,
+    topk_saliency_attack,
+)
 from refimpl.diagnostics.statistics import (
     ActivationMonitor,
     ActivationStats,
@@ -58,6 +65,7 @@ __all__ = [
     "count_flops",
     "count_regions_along_line",
     "count_regions_on_plane",
+    "gradient_saliency",
     "gradient_statistics",
     "hessian_index",
     "hessian_spectrum",
@@ -70,6 +78,9 @@ __all__ = [
     "random_direction",
     "saturation_mask",
     "simple_noise_scale",
+    "spearman_correlation",
     "step_flops",
     "top_hessian_eigenvalue",
+    "topk_intersection",
+    "topk_saliency_attack",
 ]

@@ -4,6 +4,7 @@ Expensive functions are cached with ``functools.cache``: the build renders every
 (light and dark scheme), and the second render reuses the first one's data.
 
 Modules:
+    adversarial: FGSM, PGD and random signs on a bar-image MLP; fragile saliency maps.
     choosing: tuned gradient descent, momentum and Adam on three small problems.
     choosing_architecture: MLP against CNN on translated patterns and against sum pooling on sets.
     flatness: the sharpness of SGD, GD and SAM solutions, and its change under rescaling.
@@ -51,6 +52,7 @@ Modules:
 """
 
 from refimpl.experiments import (
+    adversarial,
     attention,
     bilevel,
     bioplausible,
@@ -94,6 +96,13 @@ from refimpl.experiments import (
     troubleshooting,
     wheel_bandit,
     which_optimizer,
+)
+from refimpl.experiments.adversarial import (
+    AccuracyCurves,
+    SaliencyFragility,
+    accuracy_curves,
+    bar_images,
+    saliency_fragility,
 )
 from refimpl.experiments.attention import (
     HeadsRun,
@@ -174,6 +183,7 @@ from refimpl.experiments.transformers_as_gnns import (
 from refimpl.experiments.wheel_bandit import safe_regret_curve, wheel_regions
 
 __all__ = [
+    "AccuracyCurves",
     "ArchitectureCurves",
     "BinaryRecall",
     "HeadsRun",
@@ -184,12 +194,16 @@ __all__ = [
     "PlasticityRun",
     "ReparamPath",
     "SaddleRun",
+    "SaliencyFragility",
     "SharpnessRun",
     "StabilitySweep",
     "Trajectory",
     "ValleyRun",
+    "accuracy_curves",
+    "adversarial",
     "attention",
     "attention_costs",
+    "bar_images",
     "bilevel",
     "binary_recall",
     "bioplausible",
@@ -268,6 +282,7 @@ __all__ = [
     "saddle_function",
     "saddle_runs",
     "safe_regret_curve",
+    "saliency_fragility",
     "sam_vs_gd",
     "scene_batch",
     "schedules",

@@ -18,6 +18,12 @@ from refimpl.functional.activations import (
 from refimpl.functional.adadelta import adadelta_step, adadelta_update
 from refimpl.functional.adagrad import adagrad_step, adagrad_update
 from refimpl.functional.adam import adam_step, adam_update
+from refimpl.functional.adversarial import (
+    fgsm,
+    input_gradient,
+    pgd_linf,
+    random_sign_perturbation,
+)
 from refimpl.functional.affine import linear
 from refimpl.functional.attention import (
     as_additive_mask,
@@ -157,6 +163,7 @@ __all__ = [
     "esn_states",
     "exponential_lr",
     "fan_in_and_fan_out",
+    "fgsm",
     "fisher_from_jacobians",
     "flat_gradient_and_hessian",
     "gaussian_output_fisher",
@@ -166,6 +173,7 @@ __all__ = [
     "huber_loss",
     "im2col",
     "implicit_affine",
+    "input_gradient",
     "kaiming_normal_",
     "kaiming_uniform_",
     "kfac_direction",
@@ -194,10 +202,12 @@ __all__ = [
     "path_norm",
     "path_sgd_scales",
     "per_example_jacobians",
+    "pgd_linf",
     "polynomial_features",
     "powerprop",
     "powerprop_inverse",
     "random_orthogonal",
+    "random_sign_perturbation",
     "random_unitary",
     "refine_gate",
     "relu",
