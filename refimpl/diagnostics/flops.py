@@ -136,8 +136,6 @@ def _ops(*names: str) -> list[Any]:
     return out
 
 
-#: Formulas added to ``FlopCounterMode``'s registry (its ``custom_mapping``): each takes the
-#: shapes of the op's arguments (``out_shape`` the output's) and returns its flop count.
 FLOP_FORMULAS: dict[Any, Callable[..., int]] = {
     aten.mv: _mv,
     aten.dot: _dot,
@@ -157,6 +155,12 @@ FLOP_FORMULAS: dict[Any, Callable[..., int]] = {
     aten.mean: _reduction(1),
     aten.linalg_vector_norm: _reduction(2),
 }
+"""Flop formulas added to `FlopCounterMode`'s registry (its `custom_mapping`), by aten op.
+
+Each takes the shapes of the op's arguments (`out_shape` the output's) and returns its count:
+elementwise arithmetic, reductions, `mv`/`dot`, and the factorisations and solves of the
+curvature methods (Golub & Van Loan's counts).
+"""
 
 
 def count_flops(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int]:
