@@ -10,6 +10,7 @@ Modules:
     cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
     gtrxl: distance of a gated Transformer block from the identity at initialisation.
+    loss_landscapes: non-convexity near a minimum, PL* along the path, two equal-loss minima.
     linear_attention: FLOPs and memory of softmax attention, linear attention and RWKV.
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
@@ -70,6 +71,7 @@ from refimpl.experiments import (
     implicit_regularization,
     least_control,
     linear_attention,
+    loss_landscapes,
     losses,
     minibatch,
     momentum,
@@ -230,6 +232,7 @@ __all__ = [
     "least_control",
     "least_squares_sgd",
     "linear_attention",
+    "loss_landscapes",
     "losses",
     "make_task",
     "memory_vs_iterations",
