@@ -376,13 +376,16 @@ def two_minima(scales: tuple[float, float] = (1.0, 50.0), target: float = 1e-4) 
             net[0].weight.mul_(scale)
             net[0].bias.mul_(scale)
         opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-        for step in range(5000):
+        step = 0
+        # stop at the first step whose full training loss is below the target
+        while step < 5000:
             loss = _mse(net, x, y)
-            if float(loss) < target:
+            if float(loss.detach()) < target:
                 break
             opt.zero_grad()
             loss.backward()
             opt.step()
+            step += 1
         with torch.no_grad():
             steps.append(step)
             train_l.append(float(_mse(net, x, y)))
