@@ -226,18 +226,21 @@ def nonconvexity_experiment() -> Nonconvexity:
         line_p = [float(loss_of((1 - s) * theta + s * theta_perm)) for s in t]
         line_b = [float(loss_of((1 - s) * theta + s * theta_b)) for s in t]
 
+    # --8<-- [start:spectrum]
     def spectrum(v: Tensor) -> Tensor:
+        # the exact (N, N) Hessian of L at v, then all its eigenvalues, ascending
         return torch.linalg.eigvalsh(torch.autograd.functional.hessian(loss_of, v))
 
     g = torch.Generator().manual_seed(2)
     d = torch.randn(theta.numel(), generator=g, dtype=torch.float64)
-    d = d / d.norm()
+    d = d / d.norm()  # a random unit direction
     radii = np.logspace(-5, -0.5, 10)
     min_eig, loss_r = [], []
     for r in radii:
-        point = theta + float(r) * d
+        point = theta + float(r) * d  # θ* + r d
         min_eig.append(float(spectrum(point)[0]))
         loss_r.append(float(loss_of(point)))
+    # --8<-- [end:spectrum]
     near = 0.1
     path_steps = np.arange(0, GD_STEPS + 1, 25)[::6]
     path_min = [float(spectrum(p)[0]) for p in path[::6]]
@@ -301,6 +304,7 @@ def pl_star_path() -> PLStar:
     n = x.shape[0]
     losses, mus, bounds = [], [], []
     for v in path:
+        # --8<-- [start:pl]
         v = v.clone().requires_grad_(True)
         loss = loss_of(v)
         (grad,) = torch.autograd.grad(loss, v)
@@ -310,7 +314,9 @@ def pl_star_path() -> PLStar:
         # J: one row per training point, ∂f(x_i)/∂θ, shape (n, N)
         jac = torch.func.jacrev(lambda w: _outputs(net, w, x))(v.detach())
         kernel = jac @ jac.T  # (n, n), the tangent kernel on the training set
+        # ½‖∇L‖² ≥ (2/n) λ_min(J Jᵀ) L
         bounds.append(2 / n * float(torch.linalg.eigvalsh(kernel)[0]))
+        # --8<-- [end:pl]
     return PLStar(
         steps=np.arange(0, GD_STEPS + 1, 25),
         params=path.numpy(),
