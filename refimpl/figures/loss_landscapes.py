@@ -32,7 +32,9 @@ def loss_landscape_nonconvexity() -> Figure:
     ax_s.set(xlabel=r"$a$ (filter-normalised $d_1$)", ylabel=r"$b$ ($d_2$)")
     ax_s.set_title("2-D slice; hatched: not convex on the slice", fontsize=10)
 
-    ax_l.semilogy(r.t, r.line_permuted + 1e-16, color=C[0], label="to the permuted copy")
+    ax_l.semilogy(
+        r.t, r.line_permuted + 1e-16, color=C[0], label="to the permuted copy", gid="line-perm"
+    )
     ax_l.semilogy(r.t, r.line_other_seed + 1e-16, color=C[3], ls="--", label="to a second seed")
     ax_l.axvline(0, color=style.foreground(), lw=0.6, ls=":")
     ax_l.axvline(1, color=style.foreground(), lw=0.6, ls=":")
@@ -41,7 +43,9 @@ def loss_landscape_nonconvexity() -> Figure:
     ax_l.legend(fontsize=8, loc="lower center")
     ax_l.set_title("Between two minimisers the loss rises", fontsize=10)
 
-    ax_e.loglog(r.radii, -r.min_eig, "o-", color=C[0], ms=4, label=r"$-\lambda_{\min}(H)$")
+    ax_e.loglog(
+        r.radii, -r.min_eig, "o-", color=C[0], ms=4, label=r"$-\lambda_{\min}(H)$", gid="min-eig"
+    )
     ax_e.loglog(r.radii, r.loss_at_radii, "s--", color=C[2], ms=4, label="loss")
     ax_e.set(xlabel=r"distance $r$ from $\theta^\star$ along a random direction")
     ax_e.legend(fontsize=8)
@@ -91,7 +95,9 @@ def loss_landscape_pl_star() -> Figure:
     ax_l.set(xlabel="gradient-descent step")
     ax_l.legend(fontsize=8)
     ax_l.set_title("Every point of the path has negative curvature", fontsize=10)
-    ax_m.semilogy(p.steps, p.mu, color=C[0], label=r"$\mu_t = \frac{1}{2}\|\nabla L\|^2 / L$")
+    ax_m.semilogy(
+        p.steps, p.mu, color=C[0], gid="mu", label=r"$\mu_t = \frac{1}{2}\|\nabla L\|^2 / L$"
+    )
     ax_m.semilogy(
         p.steps, p.kernel_bound, color=C[2], ls="--", label=r"$\frac{2}{n}\lambda_{\min}(JJ^\top)$"
     )
@@ -113,7 +119,7 @@ def loss_landscape_two_minima() -> Figure:
         label = (
             f"first-layer scale {scale:g}: train {m.train_loss[k]:.1e}, test {m.test_loss[k]:.1e}"
         )
-        ax.plot(m.x_test, m.predictions[k], color=color, label=label)
+        ax.plot(m.x_test, m.predictions[k], color=color, label=label, gid=f"fit-{k}")
     ax.plot(m.x_train, m.y_train, "o", color=style.foreground(), ms=5, label="training points")
     ax.set(xlabel="$x$", ylabel="$f(x)$")
     ax.legend(fontsize=8, loc="lower right")
