@@ -102,9 +102,9 @@ def test_pl_star_ratio_and_its_kernel_bound():
 def test_two_minima_equal_training_loss_different_test_loss():
     m = ll.two_minima()
     assert (m.train_loss < m.target).all()
-    # the training losses agree within 5 %, the test losses differ by more than 30×
-    assert abs(m.train_loss[0] - m.train_loss[1]) < 0.05 * m.train_loss.max()
-    assert m.test_loss[1] > 30 * m.test_loss[0]
+    # the page: training losses within 2 %, test losses about a hundred times apart
+    assert abs(m.train_loss[0] - m.train_loss[1]) < 0.02 * m.train_loss.max()
+    assert 50 < m.test_loss[1] / m.test_loss[0] < 200
     x = torch.tensor(m.x_test)
     np.testing.assert_allclose(m.y_test, torch.sin(torch.pi * x).numpy(), atol=1e-15)
 
