@@ -10,7 +10,7 @@ Modules:
     cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
     gtrxl: distance of a gated Transformer block from the identity at initialisation.
-    loss_landscapes: non-convexity near a minimum, PL* along the path, two equal-loss minima.
+    loss_landscapes: non-convexity near a minimum of a small network, and PL* along the path.
     linear_attention: FLOPs and memory of softmax attention, linear attention and RWKV.
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
@@ -47,6 +47,7 @@ Modules:
         the Fisher-based optimizers on a small classifier.
     second_order: gradient descent and the Newton family near a saddle point.
     sharpness: SAM against gradient descent, and the sharpness of rescaled minima.
+    which_minimum: two fits with the same training loss and very different test losses.
     which_optimizer: every optimizer of refimpl.optim on three 2-D problems, tuned.
 """
 
@@ -93,6 +94,7 @@ from refimpl.experiments import (
     transformers_as_gnns,
     troubleshooting,
     wheel_bandit,
+    which_minimum,
     which_optimizer,
 )
 from refimpl.experiments.attention import (
@@ -295,5 +297,6 @@ __all__ = [
     "valley_runs",
     "wheel_bandit",
     "wheel_regions",
+    "which_minimum",
     "which_optimizer",
 ]

@@ -1,6 +1,6 @@
 r"""A small network's loss is not convex, not even near a minimum; PL* holds instead.
 
-Three experiments on over-parameterised tanh networks $f_\theta(x) = W_2\tanh(W_1x + b_1) + b_2$:
+Two experiments on over-parameterised tanh networks $f_\theta(x) = W_2\tanh(W_1x + b_1) + b_2$:
 
 1. **Non-convexity.** A 2-32-1 network (129 parameters) is fitted to 12 points until the loss is
    below $10^{-12}$. Permuting its hidden units gives a second minimiser computing the same
@@ -14,18 +14,14 @@ Three experiments on over-parameterised tanh networks $f_\theta(x) = W_2\tanh(W_
    mean squared error $L = \tfrac1n\lVert r\rVert^2$ with residuals $r$ and Jacobian $J$,
    $\nabla L = \tfrac2n J^\top r$, so $\tfrac12\lVert\nabla L\rVert^2 \ge \tfrac2n
    \lambda_{\min}(JJ^\top)\,L$: the tangent kernel's smallest eigenvalue bounds $\mu_t$ from below.
-3. **Which minimum.** Two 1-64-1 networks, differing only in the scale of the first layer at
-   initialisation, are trained by Adam on the same 12 points to the same training loss
-   $10^{-4}$; their test losses differ by about two orders of magnitude.
 
-Reading list: ``liu2022pl``, ``li2018landscape``, ``czarnecki2019``, ``swirszcz2016``,
-``keskar2017``.
+Reading list: ``liu2022pl``, ``li2018landscape``, ``czarnecki2019``, ``swirszcz2016``.
 """
 
 from __future__ import annotations
 
 import functools
-import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,14 +34,12 @@ from refimpl import diagnostics
 __all__ = [
     "Nonconvexity",
     "PLStar",
-    "TwoMinima",
     "flat_loss",
     "landscape_data",
     "landscape_mlp",
     "nonconvexity_experiment",
     "permute_hidden",
     "pl_star_path",
-    "two_minima",
 ]
 
 WIDTH = 32
@@ -70,7 +64,7 @@ def _mse(net: nn.Module, x: Tensor, y: Tensor) -> Tensor:
     return ((net(x) - y) ** 2).mean()
 
 
-def flat_loss(net: nn.Module, x: Tensor, y: Tensor):
+def flat_loss(net: nn.Module, x: Tensor, y: Tensor) -> Callable[[Tensor], Tensor]:
     r"""$v \mapsto L(v)$, the mean squared error as a function of the flat parameter vector."""
     names = [k for k, _ in net.named_parameters()]
     shapes = [p.shape for p in net.parameters()]
@@ -333,79 +327,3 @@ def _outputs(net: nn.Module, v: Tensor, x: Tensor) -> Tensor:
     chunks = torch.split(v, [p.numel() for p in net.parameters()])
     ps = {k: c.reshape(s) for k, c, s in zip(names, chunks, shapes, strict=True)}
     return functional_call(net, ps, (x,)).reshape(-1)  # (n,)
-
-
-@dataclass(frozen=True)
-class TwoMinima:
-    r"""Two networks trained to the same training loss, with different test losses.
-
-    Attributes:
-        scales: the first-layer initialisation scales.
-        steps: Adam steps each needed to reach the target.
-        train_loss: the final training losses (both just below `target`).
-        test_loss: the losses on a dense grid of $[-1, 1]$.
-        target: the training loss at which training stopped.
-        x_train: the training inputs, shape `(n,)`; y_train their targets.
-        x_test: the test grid, shape `(M,)`; y_test the true function there.
-        predictions: each network's output on the grid, shape `(2, M)`.
-    """
-
-    scales: tuple[float, float]
-    steps: np.ndarray
-    train_loss: np.ndarray
-    test_loss: np.ndarray
-    target: float
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    predictions: np.ndarray
-
-
-@functools.cache
-def two_minima(scales: tuple[float, float] = (1.0, 50.0), target: float = 1e-4) -> TwoMinima:
-    r"""Train a 1-64-1 tanh network from two first-layer scales to training loss `target`.
-
-    The first layer's weights and biases are multiplied by the scale at initialisation; a large
-    scale makes every hidden unit a near-step at a random place, so the fitted function
-    interpolates the data with steps instead of smooth curves.
-    """
-    x = torch.linspace(-1, 1, 12, dtype=torch.float64).reshape(-1, 1)
-    y = torch.sin(math.pi * x)
-    xt = torch.linspace(-1, 1, 401, dtype=torch.float64).reshape(-1, 1)
-    yt = torch.sin(math.pi * xt)
-    steps, train_l, test_l, preds = [], [], [], []
-    for scale in scales:
-        torch.manual_seed(0)
-        net = nn.Sequential(nn.Linear(1, 64), nn.Tanh(), nn.Linear(64, 1)).double()
-        with torch.no_grad():
-            net[0].weight.mul_(scale)
-            net[0].bias.mul_(scale)
-        opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-        step = 0
-        # stop at the first step whose full training loss is below the target
-        while step < 5000:
-            loss = _mse(net, x, y)
-            if float(loss.detach()) < target:
-                break
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            step += 1
-        with torch.no_grad():
-            steps.append(step)
-            train_l.append(float(_mse(net, x, y)))
-            test_l.append(float(_mse(net, xt, yt)))
-            preds.append(net(xt).reshape(-1).numpy())
-    return TwoMinima(
-        scales=scales,
-        steps=np.array(steps),
-        train_loss=np.array(train_l),
-        test_loss=np.array(test_l),
-        target=target,
-        x_train=x.reshape(-1).numpy(),
-        y_train=y.reshape(-1).numpy(),
-        x_test=xt.reshape(-1).numpy(),
-        y_test=yt.reshape(-1).numpy(),
-        predictions=np.stack(preds),
-    )

@@ -7,6 +7,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from refimpl.experiments import loss_landscapes as ll
+from refimpl.experiments import which_minimum as wm
 from refimpl.figures import style
 from refimpl.figures.registry import figure
 
@@ -111,7 +112,7 @@ def loss_landscape_pl_star() -> Figure:
 @figure("loss-landscape-two-minima")
 def loss_landscape_two_minima() -> Figure:
     """Two fits with the same training loss and very different test losses."""
-    m = ll.two_minima()
+    m = wm.two_minima()
     fig = Figure(figsize=(7.0, 3.8))
     ax = fig.subplots()
     ax.plot(m.x_test, m.y_test, color=style.foreground(), lw=1, ls=":", label=r"$\sin(\pi x)$")

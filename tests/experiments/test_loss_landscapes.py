@@ -9,6 +9,7 @@ from torch import nn
 
 from refimpl import diagnostics
 from refimpl.experiments import loss_landscapes as ll
+from refimpl.experiments import which_minimum as wm
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -100,7 +101,7 @@ def test_pl_star_ratio_and_its_kernel_bound():
 
 
 def test_two_minima_equal_training_loss_different_test_loss():
-    m = ll.two_minima()
+    m = wm.two_minima()
     assert (m.train_loss < m.target).all()
     # the page: training losses within 2 %, test losses about a hundred times apart
     assert abs(m.train_loss[0] - m.train_loss[1]) < 0.02 * m.train_loss.max()
@@ -110,7 +111,7 @@ def test_two_minima_equal_training_loss_different_test_loss():
 
 
 def test_two_minima_model_outputs_reproduce_the_reported_test_loss():
-    m = ll.two_minima()
+    m = wm.two_minima()
     for k in range(2):
         assert np.mean((m.predictions[k] - m.y_test) ** 2) == pytest.approx(m.test_loss[k])
 

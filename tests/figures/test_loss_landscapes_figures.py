@@ -12,6 +12,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from refimpl.experiments import loss_landscapes as ll  # noqa: E402
+from refimpl.experiments import which_minimum as wm  # noqa: E402
 from refimpl.figures import REGISTRY  # noqa: E402
 from refimpl.figures import loss_landscapes as figs  # noqa: E402
 from refimpl.figures.style import SCHEMES  # noqa: E402
@@ -50,7 +51,7 @@ def test_figures_plot_the_experiments(fid, fn) -> None:
         elif fid == "loss-landscape-pl-star":
             np.testing.assert_array_equal(lines["mu"].get_data()[1], ll.pl_star_path().mu)
         else:
-            m = ll.two_minima()
+            m = wm.two_minima()
             for k in range(2):
                 np.testing.assert_array_equal(lines[f"fit-{k}"].get_data()[1], m.predictions[k])
     finally:
