@@ -65,7 +65,8 @@ def two_minima(scales: tuple[float, float] = (1.0, 50.0), target: float = 1e-4) 
     yt = torch.sin(math.pi * xt)
     steps, train_l, test_l, preds = [], [], [], []
     for scale in scales:
-        torch.manual_seed(0)
+        # --8<-- [start:setup]
+        torch.manual_seed(0)  # the same initial weights for both scales
         net = nn.Sequential(nn.Linear(1, 64), nn.Tanh(), nn.Linear(64, 1)).double()
         with torch.no_grad():
             net[0].weight.mul_(scale)
@@ -81,6 +82,7 @@ def two_minima(scales: tuple[float, float] = (1.0, 50.0), target: float = 1e-4) 
             loss.backward()
             opt.step()
             step += 1
+        # --8<-- [end:setup]
         with torch.no_grad():
             steps.append(step)
             train_l.append(float(_mse(net, x, y)))

@@ -48,8 +48,8 @@ def test_loss_rises_between_two_minimisers():
     mid = np.argmin(np.abs(r.t - 0.5))
     for line in (r.line_permuted, r.line_other_seed):
         # a convex function on a segment stays below the larger end value
-        assert line[mid] > 1e8 * max(line[ends[0]], line[ends[1]])
-        assert line[mid] > 0.1
+        assert max(line[ends[0]], line[ends[1]]) < 1e-12
+        assert 0.4 < line[mid] < 0.6
     # the permuted copy is a minimiser with exactly the same loss
     assert r.line_permuted[ends[1]] == pytest.approx(r.line_permuted[ends[0]], rel=1e-6)
 
