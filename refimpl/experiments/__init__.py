@@ -11,6 +11,7 @@ Modules:
     cliff: the exploding-gradient cliff of a one-unit RNN, with and without clipping.
     attention: positional encodings, the softmax's scale and a one- versus two-head task.
     gtrxl: distance of a gated Transformer block from the identity at initialisation.
+    loss_landscapes: non-convexity near a minimum of a small network, and PL* along the path.
     linear_attention: FLOPs and memory of softmax attention, linear attention and RWKV.
     rims: which RIMs modules win the competition, step by step.
     transformers_as_gnns: permutation equivariance and attention as message passing.
@@ -48,6 +49,7 @@ Modules:
         the Fisher-based optimizers on a small classifier.
     second_order: gradient descent and the Newton family near a saddle point.
     sharpness: SAM against gradient descent, and the sharpness of rescaled minima.
+    which_minimum: two fits with the same training loss and very different test losses.
     which_optimizer: every optimizer of refimpl.optim on three 2-D problems, tuned.
 """
 
@@ -74,6 +76,7 @@ from refimpl.experiments import (
     implicit_regularization,
     least_control,
     linear_attention,
+    loss_landscapes,
     losses,
     minibatch,
     momentum,
@@ -95,6 +98,7 @@ from refimpl.experiments import (
     transformers_as_gnns,
     troubleshooting,
     wheel_bandit,
+    which_minimum,
     which_optimizer,
 )
 from refimpl.experiments.adversarial import (
@@ -247,6 +251,7 @@ __all__ = [
     "least_control",
     "least_squares_sgd",
     "linear_attention",
+    "loss_landscapes",
     "losses",
     "make_task",
     "memory_vs_iterations",
@@ -310,5 +315,6 @@ __all__ = [
     "valley_runs",
     "wheel_bandit",
     "wheel_regions",
+    "which_minimum",
     "which_optimizer",
 ]
