@@ -72,9 +72,12 @@ from refimpl.functional.recurrent import (
     deep_transition_cell,
     graves_lstm_cell,
     gru_cell,
+    gru_step,
     lstm_cell,
+    lstm_step,
     rnn_cell,
 )
+from refimpl.functional.recurrent_fused import gru_layer, lstm_layer
 from refimpl.functional.recurrent_init import (
     random_orthogonal,
     random_unitary,
@@ -155,6 +158,8 @@ __all__ = [
     "gelu",
     "graves_lstm_cell",
     "gru_cell",
+    "gru_layer",
+    "gru_step",
     "huber_loss",
     "im2col",
     "kaiming_normal_",
@@ -173,6 +178,8 @@ __all__ = [
     "lru_gamma",
     "lru_lambda",
     "lstm_cell",
+    "lstm_layer",
+    "lstm_step",
     "max_pool2d",
     "mlp_backward",
     "mlp_forward",

@@ -32,7 +32,9 @@ __all__ = [
     "deep_transition_cell",
     "graves_lstm_cell",
     "gru_cell",
+    "gru_step",
     "lstm_cell",
+    "lstm_step",
     "rnn_cell",
 ]
 
@@ -65,14 +67,14 @@ def rnn_cell(
 
 
 # --8<-- [start:lstm]
-def lstm_cell(
+def lstm_step(
     x_proj: Tensor,
     h: Tensor,
     c: Tensor,
     weight_hh: Tensor,
     bias_hh: Tensor | None,
     weight_hr: Tensor | None = None,
-) -> tuple[Tensor, Tensor]:
+) -> tuple[Tensor, Tensor, tuple[Tensor, Tensor]]:
     r"""One step of torch's LSTM (gate order $i, f, g, o$; optional projection $W_{hr}$).
 
     Args:
@@ -84,7 +86,9 @@ def lstm_cell(
         weight_hr: the projection $W_{hr}$, shape `(P, H)`, or `None`.
 
     Returns:
-        $(h_t, c_t)$.
+        $(h_t, c_t)$ and the gate activations `(sig, g)`: `sig` `(B, 4H)` holds
+        $(i, f, \cdot, o)$ (its third block is unused), `g` `(B, H)` is $g_t$; the fused
+        backward of `refimpl.functional.lstm_layer` reuses them.
     """
     H = c.shape[-1]
     # a = W_ih x_t + b_ih + W_hh h_{t-1} (+ b_hh): one fused multiply-add
@@ -101,10 +105,23 @@ def lstm_cell(
     h = o * torch.tanh(c)
     if weight_hr is not None:
         h = h @ weight_hr.T
-    return h, c
+    return h, c, (sig, g)
 
 
 # --8<-- [end:lstm]
+
+
+def lstm_cell(
+    x_proj: Tensor,
+    h: Tensor,
+    c: Tensor,
+    weight_hh: Tensor,
+    bias_hh: Tensor | None,
+    weight_hr: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
+    r"""One step of torch's LSTM, $(h_t, c_t)$ only (see `refimpl.functional.lstm_step`)."""
+    h, c, _ = lstm_step(x_proj, h, c, weight_hh, bias_hh, weight_hr)
+    return h, c
 
 
 # --8<-- [start:graves]
@@ -152,7 +169,9 @@ def graves_lstm_cell(
 
 
 # --8<-- [start:gru]
-def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None) -> Tensor:
+def gru_step(
+    x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
+) -> tuple[Tensor, tuple[Tensor, Tensor, Tensor]]:
     r"""One step of torch's GRU (gate order $r, z, n$; reset applied after $W_{hn}$).
 
     Args:
@@ -162,7 +181,9 @@ def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | Non
         bias_hh: $b_{hh}$, shape `(3H,)`, or `None`.
 
     Returns:
-        $h_t$, shape `(B, H)`.
+        $h_t$, shape `(B, H)`, and the activations `(rz, n, hp_n)`: $(r, z)$ `(B, 2H)`, $n$
+        and $W_{hn}h_{t-1} + b_{hn}$, each `(B, H)`; the fused backward of
+        `refimpl.functional.gru_layer` reuses them.
     """
     H = h.shape[-1]
     # W_hh h_{t-1} + b_hh: one fused multiply-add
@@ -171,12 +192,18 @@ def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | Non
     rz = torch.sigmoid(x_proj[:, : 2 * H] + h_proj[:, : 2 * H])  # (B, 2H)
     r, z = rz[:, :H], rz[:, H:]
     # n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))   ("reset after" the matrix product)
-    n = torch.tanh(torch.addcmul(x_proj[:, 2 * H :], r, h_proj[:, 2 * H :]))
+    hp_n = h_proj[:, 2 * H :]
+    n = torch.tanh(torch.addcmul(x_proj[:, 2 * H :], r, hp_n))
     # h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}   (z weights the *old* state)
-    return torch.lerp(n, h, z)
+    return torch.lerp(n, h, z), (rz, n, hp_n)
 
 
 # --8<-- [end:gru]
+
+
+def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None) -> Tensor:
+    r"""One step of torch's GRU, $h_t$ only (see `refimpl.functional.gru_step`)."""
+    return gru_step(x_proj, h, weight_hh, bias_hh)[0]
 
 
 # --8<-- [start:chung]

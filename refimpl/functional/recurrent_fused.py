@@ -1,0 +1,213 @@
+r"""One LSTM or GRU layer over a whole sequence, with a hand-written backward pass (BPTT).
+
+Autograd through a loop of cells records a dozen small operations per time step and replays
+them in reverse, and it computes the weight gradient $\partial L/\partial W_{hh}$ as $T$ small
+products. Here one `torch.autograd.Function` covers the whole recurrence of a layer: the
+forward pass runs the cell equations (`lstm_step`, `gru_step`, written once, in
+`refimpl.functional.recurrent`) without recording a graph and keeps their gate activations;
+the backward pass walks time in reverse carrying only $\delta h$ (and $\delta c$), one matmul
+with $W_{hh}$ per step, and then forms every weight gradient at once over the $T\cdot B$ rows,
+
+$$
+\frac{\partial L}{\partial W_{hh}} = \sum_t \delta a_t^\top h_{t-1}
+= \delta A^\top H_{\text{prev}}, \qquad
+\frac{\partial L}{\partial b_{hh}} = \sum_t \delta a_t ,
+$$
+
+where $\delta a_t = \partial L/\partial a_t$ is the gradient of the gates' pre-activations. The
+derivatives of the gates use $\sigma' = \sigma(1 - \sigma)$ and $\tanh' = 1 - \tanh^2$; every
+factor that does not depend on $\delta h$ is computed for all steps at once before the loop,
+so each step is a handful of element-wise products and one matmul. The input projection
+$W_{ih}x_t + b_{ih}$ stays outside (autograd differentiates it as one matmul). The backward is
+not itself differentiable (no double backward); the layers fall back to the autograd loop
+then. Reading list: ``werbos1990bptt``, ``hochreiter1997lstm``, ``cho2014``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+from torch.autograd.function import FunctionCtx, once_differentiable
+
+from refimpl.functional.recurrent import gru_step, lstm_step
+
+__all__ = ["gru_layer", "lstm_layer"]
+
+
+def _weight_grad(d_pre: Tensor, h0: Tensor, outputs: Tensor) -> Tensor:
+    """$\\sum_t \\delta a_t^\\top h_{t-1}$ in two matmuls: $h_0$ for step 0, then the outputs."""
+    grad = d_pre[0].T @ h0  # (G, P)
+    if d_pre.shape[0] > 1:
+        grad = grad.addmm_(d_pre[1:].flatten(0, 1).T, outputs[:-1].flatten(0, 1))  # (T−1)·B rows
+    return grad
+
+
+class _LSTMLayer(torch.autograd.Function):
+    @staticmethod
+    def forward(
+        ctx: FunctionCtx,
+        x_proj: Tensor,
+        h0: Tensor,
+        c0: Tensor,
+        weight_hh: Tensor,
+        weight_hr: Tensor | None,
+    ) -> tuple[Tensor, Tensor, Tensor]:
+        h, c = h0, c0
+        hs, cs, sigs, gs = [], [], [], []
+        for x_t in x_proj.unbind(0):
+            h, c, (sig, g) = lstm_step(x_t, h, c, weight_hh, None, weight_hr)
+            hs.append(h), cs.append(c), sigs.append(sig), gs.append(g)
+        out = torch.stack(hs)  # (T, B, P)
+        ctx.save_for_backward(h0, c0, weight_hh, weight_hr, out, torch.stack(cs))
+        ctx.gates = (torch.stack(sigs), torch.stack(gs))  # (T, B, 4H), (T, B, H)
+        return out, h, c
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: Any, d_out: Tensor, d_hT: Tensor, d_cT: Tensor) -> tuple[Tensor | None, ...]:
+        h0, c0, weight_hh, weight_hr, out, c = ctx.saved_tensors
+        sig, g = ctx.gates
+        T, B, H = c.shape
+        i, f, o = sig[..., :H], sig[..., H : 2 * H], sig[..., 3 * H :]  # each (T, B, H)
+        c_prev = torch.cat([c0[None], c[:-1]])  # (T, B, H): c_{t-1}
+        tanh_c = torch.tanh(c)
+        # Factors of δ independent of the incoming gradient, for all steps at once. With
+        # m_t = o ⊙ tanh(c_t) (h_t = m_t, or W_hr m_t with a projection):
+        #   δc_t  = δc_{t+1} ⊙ f_{t+1} + δm_t ⊙ o ⊙ (1 − tanh² c_t)
+        dc_from_m = o * (1 - tanh_c**2)
+        # ∂c_t/∂a_i = g ⊙ i(1 − i),  ∂c_t/∂a_f = c_{t-1} ⊙ f(1 − f),  ∂c_t/∂a_g = i ⊙ (1 − g²)
+        dc_da = torch.stack([g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g**2)], dim=2)
+        # ∂m_t/∂a_o = tanh(c_t) ⊙ o(1 − o)
+        dm_da_o = tanh_c * o * (1 - o)  # (T, B, H)
+        d_pre = c.new_empty(T, B, 4, H)  # δa_t, blocks (i, f, g, o)
+        d_h = out.new_empty(out.shape)  # δh_t, the total gradient reaching h_t
+        d_h[-1] = d_out[-1] + d_hT
+        d_c = d_cT
+        for t in range(T - 1, -1, -1):
+            # δm_t = δh_t (or W_hrᵀ δh_t with a projection)
+            d_m = d_h[t] if weight_hr is None else d_h[t] @ weight_hr
+            # δc_t = δc (from step t+1) + δm_t ⊙ o ⊙ (1 − tanh² c_t)
+            d_c = torch.addcmul(d_c, d_m, dc_from_m[t])
+            # δa_{i,f,g} = δc_t ⊙ ∂c_t/∂a_{i,f,g},   δa_o = δm_t ⊙ ∂m_t/∂a_o
+            torch.mul(dc_da[t], d_c[:, None], out=d_pre[t, :, :3])
+            torch.mul(dm_da_o[t], d_m, out=d_pre[t, :, 3])
+            # δc_{t-1} = δc_t ⊙ f_t
+            d_c = d_c * f[t]
+            if t > 0:
+                # δh_{t-1} = ∂L/∂y_{t-1} + W_hhᵀ δa_t
+                torch.addmm(d_out[t - 1], d_pre[t].view(B, 4 * H), weight_hh, out=d_h[t - 1])
+        d_pre = d_pre.view(T, B, 4 * H)
+        d_h0 = d_pre[0] @ weight_hh
+        d_weight_hh = _weight_grad(d_pre, h0, out)
+        d_weight_hr = None
+        if weight_hr is not None:
+            # ∂L/∂W_hr = Σ_t δh_t m_tᵀ over all T·B rows
+            m = o * tanh_c  # (T, B, H)
+            d_weight_hr = d_h.flatten(0, 1).T @ m.flatten(0, 1)
+        return d_pre, d_h0, d_c, d_weight_hh, d_weight_hr
+
+
+class _GRULayer(torch.autograd.Function):
+    @staticmethod
+    def forward(
+        ctx: FunctionCtx, x_proj: Tensor, h0: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
+    ) -> tuple[Tensor, Tensor]:
+        h = h0
+        hs, rzs, ns, hp_ns = [], [], [], []
+        for x_t in x_proj.unbind(0):
+            h, (rz, n, hp_n) = gru_step(x_t, h, weight_hh, bias_hh)
+            hs.append(h), rzs.append(rz), ns.append(n), hp_ns.append(hp_n)
+        out = torch.stack(hs)  # (T, B, H)
+        ctx.save_for_backward(h0, weight_hh, out)
+        ctx.gates = (torch.stack(rzs), torch.stack(ns), torch.stack(hp_ns))
+        ctx.has_bias = bias_hh is not None
+        return out, h
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: Any, d_out: Tensor, d_hT: Tensor) -> tuple[Tensor | None, ...]:
+        h0, weight_hh, out = ctx.saved_tensors
+        rz, n, hp_n = ctx.gates  # (T, B, 2H), (T, B, H), (T, B, H)
+        T, B, H = out.shape
+        r, z = rz[..., :H], rz[..., H:]
+        h_prev = torch.cat([h0[None], out[:-1]])  # (T, B, H): h_{t-1}
+        # With h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}, for all steps at once:
+        #   ∂h_t/∂a_n = (1 − z) ⊙ (1 − n²)
+        dh_da_n = (1 - z) * (1 - n**2)
+        # ∂h_t/∂a_z = (h_{t-1} − n) ⊙ z(1 − z);  ∂h_t/∂a_r = ∂h_t/∂a_n ⊙ (W_hn h + b_hn) ⊙ r(1 − r)
+        # and the recurrent pre-activation W_hh h + b_hh gets (∂a_r, ∂a_z, ∂a_n ⊙ r)
+        dh_dhp = torch.stack(
+            [dh_da_n * hp_n * r * (1 - r), (h_prev - n) * z * (1 - z), dh_da_n * r], dim=2
+        )  # (T, B, 3, H)
+        d_hp = out.new_empty(T, B, 3, H)  # δ(W_hh h_{t-1} + b_hh), blocks (r, z, n)
+        d_h = out.new_empty(out.shape)  # δh_t, the total gradient reaching h_t
+        d_h[-1] = d_out[-1] + d_hT
+        for t in range(T - 1, 0, -1):
+            torch.mul(dh_dhp[t], d_h[t, :, None], out=d_hp[t])
+            # δh_{t-1} = ∂L/∂y_{t-1} + z_t ⊙ δh_t + W_hhᵀ δ(W_hh h_{t-1} + b_hh)
+            torch.addcmul(d_out[t - 1], d_h[t], z[t], out=d_h[t - 1])
+            d_h[t - 1].addmm_(d_hp[t].view(B, 3 * H), weight_hh)
+        torch.mul(dh_dhp[0], d_h[0, :, None], out=d_hp[0])
+        d_hp = d_hp.view(T, B, 3 * H)
+        d_h0 = torch.addmm(d_h[0] * z[0], d_hp[0], weight_hh)
+        # the input's pre-activation: the same as d_hp but for the n block, δa_n = δh ⊙ ∂h/∂a_n
+        d_x = d_hp.clone()
+        d_x[..., 2 * H :] = d_h * dh_da_n
+        d_weight_hh = _weight_grad(d_hp, h0, out)
+        d_bias_hh = d_hp.sum((0, 1)) if ctx.has_bias else None
+        return d_x, d_h0, d_weight_hh, d_bias_hh
+
+
+def lstm_layer(
+    x_proj: Tensor, h0: Tensor, c0: Tensor, weight_hh: Tensor, weight_hr: Tensor | None = None
+) -> tuple[Tensor, Tensor, Tensor]:
+    r"""torch's LSTM recurrence over a whole sequence, with the fused backward (module doc).
+
+    The backward pass per step: with $m_t = o\odot\tanh c_t$ and $\delta m_t = \delta h_t$
+    ($W_{hr}^\top\delta h_t$ with a projection),
+    $\delta c_t = \delta c_{t+1}\odot f_{t+1} + \delta m_t\odot o\odot(1 - \tanh^2 c_t)$,
+    $\delta a_i = \delta c_t\odot g\odot i(1 - i)$,
+    $\delta a_f = \delta c_t\odot c_{t-1}\odot f(1 - f)$,
+    $\delta a_g = \delta c_t\odot i\odot(1 - g^2)$,
+    $\delta a_o = \delta m_t\odot\tanh c_t\odot o(1 - o)$, and
+    $\delta h_{t-1} = \partial L/\partial y_{t-1} + W_{hh}^\top\delta a_t$.
+
+    Args:
+        x_proj: $W_{ih}x_t + b_{ih} + b_{hh}$ for every step, shape `(T, B, 4H)`.
+        h0: $h_0$, shape `(B, P)`.
+        c0: $c_0$, shape `(B, H)`.
+        weight_hh: $W_{hh}$, shape `(4H, P)`.
+        weight_hr: the projection $W_{hr}$, shape `(P, H)`, or `None`.
+
+    Returns:
+        The outputs $h_1..h_T$ `(T, B, P)`, and $h_T$, $c_T$.
+    """
+    return _LSTMLayer.apply(x_proj, h0, c0, weight_hh, weight_hr)
+
+
+def gru_layer(
+    x_proj: Tensor, h0: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
+) -> tuple[Tensor, Tensor]:
+    r"""torch's GRU recurrence over a whole sequence, with the fused backward (module doc).
+
+    The backward pass per step, with $h_t = (1 - z)\odot n + z\odot h_{t-1}$ and
+    $a_n = W_{in}x_t + b_{in} + r\odot(W_{hn}h_{t-1} + b_{hn})$:
+    $\delta a_n = \delta h_t\odot(1 - z)\odot(1 - n^2)$,
+    $\delta a_z = \delta h_t\odot(h_{t-1} - n)\odot z(1 - z)$,
+    $\delta a_r = \delta a_n\odot(W_{hn}h_{t-1} + b_{hn})\odot r(1 - r)$; the recurrent
+    pre-activation $W_{hh}h_{t-1} + b_{hh}$ receives $(\delta a_r, \delta a_z, r\odot\delta a_n)$,
+    and $\delta h_{t-1} = \partial L/\partial y_{t-1} + z\odot\delta h_t
+    + W_{hh}^\top(\delta a_r, \delta a_z, r\odot\delta a_n)$.
+
+    Args:
+        x_proj: $W_{ih}x_t + b_{ih}$ for every step, shape `(T, B, 3H)`.
+        h0: $h_0$, shape `(B, H)`.
+        weight_hh: $W_{hh}$, shape `(3H, H)`.
+        bias_hh: $b_{hh}$, shape `(3H,)`, or `None`.
+
+    Returns:
+        The outputs $h_1..h_T$ `(T, B, H)`, and $h_T$.
+    """
+    return _GRULayer.apply(x_proj, h0, weight_hh, bias_hh)
