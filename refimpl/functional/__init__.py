@@ -72,9 +72,7 @@ from refimpl.functional.recurrent import (
     deep_transition_cell,
     graves_lstm_cell,
     gru_cell,
-    gru_step,
     lstm_cell,
-    lstm_step,
     rnn_cell,
 )
 from refimpl.functional.recurrent_fused import gru_layer, lstm_layer
@@ -159,7 +157,6 @@ __all__ = [
     "graves_lstm_cell",
     "gru_cell",
     "gru_layer",
-    "gru_step",
     "huber_loss",
     "im2col",
     "kaiming_normal_",
@@ -179,7 +176,6 @@ __all__ = [
     "lru_lambda",
     "lstm_cell",
     "lstm_layer",
-    "lstm_step",
     "max_pool2d",
     "mlp_backward",
     "mlp_forward",

@@ -32,9 +32,7 @@ __all__ = [
     "deep_transition_cell",
     "graves_lstm_cell",
     "gru_cell",
-    "gru_step",
     "lstm_cell",
-    "lstm_step",
     "rnn_cell",
 ]
 
@@ -67,7 +65,7 @@ def rnn_cell(
 
 
 # --8<-- [start:lstm]
-def lstm_step(
+def lstm_cell(
     x_proj: Tensor,
     h: Tensor,
     c: Tensor,
@@ -109,19 +107,6 @@ def lstm_step(
 
 
 # --8<-- [end:lstm]
-
-
-def lstm_cell(
-    x_proj: Tensor,
-    h: Tensor,
-    c: Tensor,
-    weight_hh: Tensor,
-    bias_hh: Tensor | None,
-    weight_hr: Tensor | None = None,
-) -> tuple[Tensor, Tensor]:
-    r"""One step of torch's LSTM, $(h_t, c_t)$ only (see `refimpl.functional.lstm_step`)."""
-    h, c, _ = lstm_step(x_proj, h, c, weight_hh, bias_hh, weight_hr)
-    return h, c
 
 
 # --8<-- [start:graves]
@@ -169,7 +154,7 @@ def graves_lstm_cell(
 
 
 # --8<-- [start:gru]
-def gru_step(
+def gru_cell(
     x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
 ) -> tuple[Tensor, tuple[Tensor, Tensor, Tensor]]:
     r"""One step of torch's GRU (gate order $r, z, n$; reset applied after $W_{hn}$).
@@ -199,11 +184,6 @@ def gru_step(
 
 
 # --8<-- [end:gru]
-
-
-def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None) -> Tensor:
-    r"""One step of torch's GRU, $h_t$ only (see `refimpl.functional.gru_step`)."""
-    return gru_step(x_proj, h, weight_hh, bias_hh)[0]
 
 
 # --8<-- [start:chung]

@@ -3,7 +3,7 @@ r"""One LSTM or GRU layer over a whole sequence, with a hand-written backward pa
 Autograd through a loop of cells records a dozen small operations per time step and replays
 them in reverse, and it computes the weight gradient $\partial L/\partial W_{hh}$ as $T$ small
 products. Here one `torch.autograd.Function` covers the whole recurrence of a layer: the
-forward pass runs the cell equations (`lstm_step`, `gru_step`, written once, in
+forward pass runs the cell equations (`lstm_cell`, `gru_cell`, written once, in
 `refimpl.functional.recurrent`) without recording a graph and keeps their gate activations;
 the backward pass walks time in reverse carrying only $\delta h$ (and $\delta c$), one matmul
 with $W_{hh}$ per step, and then forms every weight gradient at once over the $T\cdot B$ rows,
@@ -29,9 +29,9 @@ from typing import Any
 
 import torch
 from torch import Tensor
-from torch.autograd.function import FunctionCtx, once_differentiable
+from torch.autograd.function import FunctionCtx
 
-from refimpl.functional.recurrent import gru_step, lstm_step
+from refimpl.functional.recurrent import gru_cell, lstm_cell
 
 __all__ = ["gru_layer", "lstm_layer"]
 
@@ -42,6 +42,15 @@ def _weight_grad(d_pre: Tensor, h0: Tensor, outputs: Tensor) -> Tensor:
     if d_pre.shape[0] > 1:
         grad = grad.addmm_(d_pre[1:].flatten(0, 1).T, outputs[:-1].flatten(0, 1))  # (T−1)·B rows
     return grad
+
+
+def _no_double_backward() -> None:
+    """Refuse ``create_graph=True``: this backward is not recorded, so its gradient is lost."""
+    if torch.is_grad_enabled():
+        raise RuntimeError(
+            "the fused LSTM/GRU backward cannot be differentiated twice; "
+            "set `fused = False` on the module (or use the cells) for double backward"
+        )
 
 
 class _LSTMLayer(torch.autograd.Function):
@@ -57,7 +66,7 @@ class _LSTMLayer(torch.autograd.Function):
         h, c = h0, c0
         hs, cs, sigs, gs = [], [], [], []
         for x_t in x_proj.unbind(0):
-            h, c, (sig, g) = lstm_step(x_t, h, c, weight_hh, None, weight_hr)
+            h, c, (sig, g) = lstm_cell(x_t, h, c, weight_hh, None, weight_hr)
             hs.append(h), cs.append(c), sigs.append(sig), gs.append(g)
         out = torch.stack(hs)  # (T, B, P)
         ctx.save_for_backward(h0, c0, weight_hh, weight_hr, out, torch.stack(cs))
@@ -65,8 +74,8 @@ class _LSTMLayer(torch.autograd.Function):
         return out, h, c
 
     @staticmethod
-    @once_differentiable
     def backward(ctx: Any, d_out: Tensor, d_hT: Tensor, d_cT: Tensor) -> tuple[Tensor | None, ...]:
+        _no_double_backward()
         h0, c0, weight_hh, weight_hr, out, c = ctx.saved_tensors
         sig, g = ctx.gates
         T, B, H = c.shape
@@ -117,7 +126,7 @@ class _GRULayer(torch.autograd.Function):
         h = h0
         hs, rzs, ns, hp_ns = [], [], [], []
         for x_t in x_proj.unbind(0):
-            h, (rz, n, hp_n) = gru_step(x_t, h, weight_hh, bias_hh)
+            h, (rz, n, hp_n) = gru_cell(x_t, h, weight_hh, bias_hh)
             hs.append(h), rzs.append(rz), ns.append(n), hp_ns.append(hp_n)
         out = torch.stack(hs)  # (T, B, H)
         ctx.save_for_backward(h0, weight_hh, out)
@@ -126,8 +135,8 @@ class _GRULayer(torch.autograd.Function):
         return out, h
 
     @staticmethod
-    @once_differentiable
     def backward(ctx: Any, d_out: Tensor, d_hT: Tensor) -> tuple[Tensor | None, ...]:
+        _no_double_backward()
         h0, weight_hh, out = ctx.saved_tensors
         rz, n, hp_n = ctx.gates  # (T, B, 2H), (T, B, H), (T, B, H)
         T, B, H = out.shape

@@ -54,9 +54,8 @@ class GRU(RecurrentBase):
 
     def step(self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str) -> tuple[Tensor]:
         """One GRU step of layer ``tag`` (see `refimpl.functional.gru_cell`)."""
-        return (
-            gru_cell(x_proj, state[0], self.param("weight_hh", tag), self.param("bias_hh", tag)),
-        )
+        h, _ = gru_cell(x_proj, state[0], self.param("weight_hh", tag), self.param("bias_hh", tag))
+        return (h,)
 
     def recurrence(
         self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str

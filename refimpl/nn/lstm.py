@@ -59,14 +59,9 @@ class LSTM(RecurrentBase):
     def step(self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str) -> tuple[Tensor, Tensor]:
         """One LSTM step of layer ``tag`` (see `refimpl.functional.lstm_cell`)."""
         h, c = state
-        return lstm_cell(
-            x_proj,
-            h,
-            c,
-            self.param("weight_hh", tag),
-            self.step_bias(tag),
-            self.param("weight_hr", tag),
-        )
+        w_hh, w_hr = self.param("weight_hh", tag), self.param("weight_hr", tag)
+        h, c, _ = lstm_cell(x_proj, h, c, w_hh, self.step_bias(tag), w_hr)
+        return h, c
 
     def recurrence(
         self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str
