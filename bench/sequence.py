@@ -1,7 +1,7 @@
 """Sequence-model benchmarks: refimpl's recurrent layers against torch.nn, and the LRU's scans.
 
-Run with ``python bench/sequence.py [runs] [--layers]`` (the lead wires it into ``make bench``;
-``--layers`` skips the LRU). The CPU may be shared, so every comparison *interleaves* the
+Run with ``python bench/sequence.py [runs] [--layers] [--threads=N]`` (the lead wires it into
+``make bench``; ``--layers`` skips the LRU, ``--threads`` sets torch's thread count). The CPU may be shared, so every comparison *interleaves* the
 contenders (ours, torch, ours, torch, …) and reports medians; the whole benchmark is repeated
 ``runs`` times (default 1) and every run is printed. It prints ratios against targets:
 
@@ -110,6 +110,9 @@ def lru_scans(device: torch.device, lengths: tuple[int, ...] = (1024, 4096, 1638
 def main() -> None:
     args = sys.argv[1:]
     layers_only = "--layers" in args  # skip the LRU part
+    threads = next((a.split("=")[1] for a in args if a.startswith("--threads=")), None)
+    if threads:  # e.g. --threads=1: steadier timings on a busy machine
+        torch.set_num_threads(int(threads))
     runs = int(next((a for a in args if a.isdigit()), "1"))
     all_ratios = []
     for run in range(runs):

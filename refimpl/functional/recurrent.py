@@ -93,10 +93,11 @@ def lstm_cell(
     gates = torch.addmm(x_proj, h, weight_hh.T)  # (B, 4H), blocks (i, f, g, o)
     if bias_hh is not None:
         gates = gates + bias_hh
-    # i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)   (σ on all four blocks: one kernel)
-    sig = torch.sigmoid(gates)
-    i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]
+    # g = tanh(a_g)
     g = torch.tanh(gates[:, 2 * H : 3 * H])
+    # i = σ(a_i), f = σ(a_f), o = σ(a_o)   (σ on all four blocks in place: one kernel, no copy)
+    sig = gates.sigmoid_()
+    i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]
     # c_t = f ⊙ c_{t-1} + i ⊙ g
     c = torch.addcmul(f * c, i, g)
     # h_t = o ⊙ tanh(c_t)   (then h_t ← W_hr h_t with a projection)

@@ -64,58 +64,57 @@ class _LSTMLayer(torch.autograd.Function):
         weight_hr: Tensor | None,
     ) -> tuple[Tensor, Tensor, Tensor]:
         h, c = h0, c0
-        hs, cs, sigs, gs = [], [], [], []
+        hs, cs, gates = [], [c0], []
         for x_t in x_proj.unbind(0):
-            h, c, (sig, g) = lstm_cell(x_t, h, c, weight_hh, None, weight_hr)
-            hs.append(h), cs.append(c), sigs.append(sig), gs.append(g)
+            h, c, step_gates = lstm_cell(x_t, h, c, weight_hh, None, weight_hr)
+            hs.append(h), cs.append(c), gates.append(step_gates)
         out = torch.stack(hs)  # (T, B, P)
-        ctx.save_for_backward(h0, c0, weight_hh, weight_hr, out, torch.stack(cs))
-        ctx.gates = (torch.stack(sigs), torch.stack(gs))  # (T, B, 4H), (T, B, H)
+        ctx.save_for_backward(h0, weight_hh, weight_hr, out)
+        # per-step tensors, not stacked: the backward reads them one step at a time
+        ctx.cs, ctx.gates = cs, gates  # c_0..c_T; (sig, g) of every step
         return out, h, c
 
     @staticmethod
     def backward(ctx: Any, d_out: Tensor, d_hT: Tensor, d_cT: Tensor) -> tuple[Tensor | None, ...]:
         _no_double_backward()
-        h0, c0, weight_hh, weight_hr, out, c = ctx.saved_tensors
-        sig, g = ctx.gates
-        T, B, H = c.shape
-        i, f, o = sig[..., :H], sig[..., H : 2 * H], sig[..., 3 * H :]  # each (T, B, H)
-        c_prev = torch.cat([c0[None], c[:-1]])  # (T, B, H): c_{t-1}
-        tanh_c = torch.tanh(c)
-        # Factors of δ independent of the incoming gradient, for all steps at once. With
-        # m_t = o ⊙ tanh(c_t) (h_t = m_t, or W_hr m_t with a projection):
-        #   δc_t  = δc_{t+1} ⊙ f_{t+1} + δm_t ⊙ o ⊙ (1 − tanh² c_t)
-        dc_from_m = o * (1 - tanh_c**2)
-        # ∂c_t/∂a_i = g ⊙ i(1 − i),  ∂c_t/∂a_f = c_{t-1} ⊙ f(1 − f),  ∂c_t/∂a_g = i ⊙ (1 − g²)
-        dc_da = torch.stack([g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g**2)], dim=2)
-        # ∂m_t/∂a_o = tanh(c_t) ⊙ o(1 − o)
-        dm_da_o = tanh_c * o * (1 - o)  # (T, B, H)
-        d_pre = c.new_empty(T, B, 4, H)  # δa_t, blocks (i, f, g, o)
-        d_h = out.new_empty(out.shape)  # δh_t, the total gradient reaching h_t
-        d_h[-1] = d_out[-1] + d_hT
-        d_c = d_cT
+        h0, weight_hh, weight_hr, out = ctx.saved_tensors
+        T, B, _ = out.shape
+        H = d_cT.shape[-1]
+        d_pre = d_out.new_empty(T, B, 4 * H)  # δa_t, blocks (i, f, g, o)
+        d_hs = []  # δh_t, kept for ∂L/∂W_hr with a projection
+        d_h, d_c = d_out[-1] + d_hT, d_cT  # the total gradients reaching h_T and c_T
         for t in range(T - 1, -1, -1):
-            # δm_t = δh_t (or W_hrᵀ δh_t with a projection)
-            d_m = d_h[t] if weight_hr is None else d_h[t] @ weight_hr
-            # δc_t = δc (from step t+1) + δm_t ⊙ o ⊙ (1 − tanh² c_t)
-            d_c = torch.addcmul(d_c, d_m, dc_from_m[t])
-            # δa_{i,f,g} = δc_t ⊙ ∂c_t/∂a_{i,f,g},   δa_o = δm_t ⊙ ∂m_t/∂a_o
-            torch.mul(dc_da[t], d_c[:, None], out=d_pre[t, :, :3])
-            torch.mul(dm_da_o[t], d_m, out=d_pre[t, :, 3])
-            # δc_{t-1} = δc_t ⊙ f_t
-            d_c = d_c * f[t]
-            if t > 0:
-                # δh_{t-1} = ∂L/∂y_{t-1} + W_hhᵀ δa_t
-                torch.addmm(d_out[t - 1], d_pre[t].view(B, 4 * H), weight_hh, out=d_h[t - 1])
-        d_pre = d_pre.view(T, B, 4 * H)
-        d_h0 = d_pre[0] @ weight_hh
+            sig, g = ctx.gates[t]
+            i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]
+            c_prev, tanh_c = ctx.cs[t], torch.tanh(ctx.cs[t + 1])
+            d_i, d_f, d_g, d_o = d_pre[t].split(H, dim=-1)  # views: written in place
+            # h_t = m_t = o ⊙ tanh(c_t), or W_hr m_t with a projection: δm_t = W_hrᵀ δh_t
+            d_m = d_h
+            if weight_hr is not None:
+                d_m = d_h @ weight_hr
+                d_hs.append(d_h)
+            # δa_o = δm_t ⊙ tanh(c_t) ⊙ o(1 − o)
+            torch.mul(d_m * tanh_c, o * (1 - o), out=d_o)
+            # δc_t = δc_{t+1} ⊙ f_{t+1} + δm_t ⊙ o ⊙ (1 − tanh² c_t)
+            d_c = torch.addcmul(d_c, d_m, o * (1 - tanh_c * tanh_c))
+            # c_t = f ⊙ c_{t-1} + i ⊙ g:  δa_i = δc_t ⊙ g ⊙ i(1 − i)
+            torch.mul(d_c * g, i * (1 - i), out=d_i)
+            # δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f)
+            torch.mul(d_c * c_prev, f * (1 - f), out=d_f)
+            # δa_g = δc_t ⊙ i ⊙ (1 − g²)
+            torch.mul(d_c * i, 1 - g * g, out=d_g)
+            # what reaches the previous step: δc_{t-1} = δc_t ⊙ f, δh_{t-1} = ∂L/∂y + W_hhᵀ δa_t
+            d_c = d_c * f
+            d_h = d_pre[t] @ weight_hh if t == 0 else torch.addmm(d_out[t - 1], d_pre[t], weight_hh)
         d_weight_hh = _weight_grad(d_pre, h0, out)
         d_weight_hr = None
         if weight_hr is not None:
-            # ∂L/∂W_hr = Σ_t δh_t m_tᵀ over all T·B rows
-            m = o * tanh_c  # (T, B, H)
-            d_weight_hr = d_h.flatten(0, 1).T @ m.flatten(0, 1)
-        return d_pre, d_h0, d_c, d_weight_hh, d_weight_hr
+            # ∂L/∂W_hr = Σ_t δh_t m_tᵀ with m_t = o ⊙ tanh(c_t), one matmul over all T·B rows
+            sig = torch.stack([gates[0] for gates in ctx.gates])  # (T, B, 4H)
+            m = sig[..., 3 * H :] * torch.tanh(torch.stack(ctx.cs[1:]))  # (T, B, H)
+            d_h_all = torch.stack(d_hs[::-1])  # (T, B, P)
+            d_weight_hr = d_h_all.flatten(0, 1).T @ m.flatten(0, 1)
+        return d_pre, d_h, d_c, d_weight_hh, d_weight_hr
 
 
 class _GRULayer(torch.autograd.Function):
@@ -124,13 +123,13 @@ class _GRULayer(torch.autograd.Function):
         ctx: FunctionCtx, x_proj: Tensor, h0: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
     ) -> tuple[Tensor, Tensor]:
         h = h0
-        hs, rzs, ns, hp_ns = [], [], [], []
+        hs, gates = [], []
         for x_t in x_proj.unbind(0):
-            h, (rz, n, hp_n) = gru_cell(x_t, h, weight_hh, bias_hh)
-            hs.append(h), rzs.append(rz), ns.append(n), hp_ns.append(hp_n)
+            h, step_gates = gru_cell(x_t, h, weight_hh, bias_hh)
+            hs.append(h), gates.append(step_gates)
         out = torch.stack(hs)  # (T, B, H)
         ctx.save_for_backward(h0, weight_hh, out)
-        ctx.gates = (torch.stack(rzs), torch.stack(ns), torch.stack(hp_ns))
+        ctx.gates = gates  # (rz, n, W_hn h + b_hn) of every step
         ctx.has_bias = bias_hh is not None
         return out, h
 
@@ -138,35 +137,30 @@ class _GRULayer(torch.autograd.Function):
     def backward(ctx: Any, d_out: Tensor, d_hT: Tensor) -> tuple[Tensor | None, ...]:
         _no_double_backward()
         h0, weight_hh, out = ctx.saved_tensors
-        rz, n, hp_n = ctx.gates  # (T, B, 2H), (T, B, H), (T, B, H)
         T, B, H = out.shape
-        r, z = rz[..., :H], rz[..., H:]
-        h_prev = torch.cat([h0[None], out[:-1]])  # (T, B, H): h_{t-1}
-        # With h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}, for all steps at once:
-        #   ∂h_t/∂a_n = (1 − z) ⊙ (1 − n²)
-        dh_da_n = (1 - z) * (1 - n**2)
-        # ∂h_t/∂a_z = (h_{t-1} − n) ⊙ z(1 − z);  ∂h_t/∂a_r = ∂h_t/∂a_n ⊙ (W_hn h + b_hn) ⊙ r(1 − r)
-        # and the recurrent pre-activation W_hh h + b_hh gets (∂a_r, ∂a_z, ∂a_n ⊙ r)
-        dh_dhp = torch.stack(
-            [dh_da_n * hp_n * r * (1 - r), (h_prev - n) * z * (1 - z), dh_da_n * r], dim=2
-        )  # (T, B, 3, H)
-        d_hp = out.new_empty(T, B, 3, H)  # δ(W_hh h_{t-1} + b_hh), blocks (r, z, n)
-        d_h = out.new_empty(out.shape)  # δh_t, the total gradient reaching h_t
-        d_h[-1] = d_out[-1] + d_hT
-        for t in range(T - 1, 0, -1):
-            torch.mul(dh_dhp[t], d_h[t, :, None], out=d_hp[t])
-            # δh_{t-1} = ∂L/∂y_{t-1} + z_t ⊙ δh_t + W_hhᵀ δ(W_hh h_{t-1} + b_hh)
-            torch.addcmul(d_out[t - 1], d_h[t], z[t], out=d_h[t - 1])
-            d_h[t - 1].addmm_(d_hp[t].view(B, 3 * H), weight_hh)
-        torch.mul(dh_dhp[0], d_h[0, :, None], out=d_hp[0])
-        d_hp = d_hp.view(T, B, 3 * H)
-        d_h0 = torch.addmm(d_h[0] * z[0], d_hp[0], weight_hh)
-        # the input's pre-activation: the same as d_hp but for the n block, δa_n = δh ⊙ ∂h/∂a_n
-        d_x = d_hp.clone()
-        d_x[..., 2 * H :] = d_h * dh_da_n
+        d_x = d_out.new_empty(T, B, 3 * H)  # δ(W_ih x_t + b_ih), blocks (r, z, n)
+        d_hp = d_out.new_empty(T, B, 3 * H)  # δ(W_hh h_{t-1} + b_hh), blocks (r, z, n)
+        d_h = d_out[-1] + d_hT  # the total gradient reaching h_T
+        for t in range(T - 1, -1, -1):
+            rz, n, hp_n = ctx.gates[t]
+            r, z = rz[:, :H], rz[:, H:]
+            h_prev = out[t - 1] if t > 0 else h0
+            d_r, d_z, d_n = d_hp[t].split(H, dim=-1)  # views: written in place
+            # h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}, n = tanh(a_n):  δa_n = δh_t ⊙ (1 − z) ⊙ (1 − n²)
+            d_a_n = torch.mul(d_h * (1 - z), 1 - n * n, out=d_x[t, :, 2 * H :])
+            # δa_z = δh_t ⊙ (h_{t-1} − n) ⊙ z(1 − z)
+            torch.mul(d_h * (h_prev - n), z * (1 - z), out=d_z)
+            # a_n = W_in x + b_in + r ⊙ (W_hn h + b_hn):  δa_r = δa_n ⊙ (W_hn h + b_hn) ⊙ r(1 − r)
+            torch.mul(d_a_n * hp_n, r * (1 - r), out=d_r)
+            # and W_hn h + b_hn receives r ⊙ δa_n
+            torch.mul(d_a_n, r, out=d_n)
+            # δh_{t-1} = ∂L/∂y_{t-1} + z ⊙ δh_t + W_hhᵀ δ(W_hh h_{t-1} + b_hh)
+            d_h_prev = d_h * z if t == 0 else torch.addcmul(d_out[t - 1], d_h, z)
+            d_h = d_h_prev.addmm_(d_hp[t], weight_hh)
+        d_x[..., : 2 * H] = d_hp[..., : 2 * H]  # r and z: input and recurrent parts add alike
         d_weight_hh = _weight_grad(d_hp, h0, out)
         d_bias_hh = d_hp.sum((0, 1)) if ctx.has_bias else None
-        return d_x, d_h0, d_weight_hh, d_bias_hh
+        return d_x, d_h, d_weight_hh, d_bias_hh
 
 
 def lstm_layer(

@@ -138,12 +138,15 @@ class RecurrentBase(nn.Module):
         self, x: Tensor, state: tuple[Tensor, ...], tag: str, reverse: bool
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """Run one layer in one direction over time-major ``x`` of shape `(T, B, I)`."""
-        w_ih, b_ih = self.param("weight_ih", tag), self.param("bias_ih", tag)
-        x_proj = x @ w_ih.T  # (T, B, G·H): the input projection of every step at once
-        if b_ih is not None:
-            x_proj = x_proj + b_ih
-            if self.fold_bias_hh:  # b_hh adds to the same pre-activation: fold it in once
-                x_proj = x_proj + self.param("bias_hh", tag)
+        w_ih, bias = self.param("weight_ih", tag), self.param("bias_ih", tag)
+        if bias is not None and self.fold_bias_hh:
+            # b_hh adds to the same pre-activation as b_ih: fold it in once
+            bias = bias + self.param("bias_hh", tag)
+        T, B, I = x.shape
+        # W_ih x_t + b for every step at once: one matmul over the T·B rows
+        rows = x.reshape(T * B, I)  # (T·B, I)
+        x_proj = rows @ w_ih.T if bias is None else torch.addmm(bias, rows, w_ih.T)
+        x_proj = x_proj.view(T, B, -1)  # (T, B, G·H)
         if reverse:  # the backward direction reads the sequence from its end
             x_proj = x_proj.flip(0)
         out, state = self.recurrence(x_proj, state, tag)  # (T, B, P)
