@@ -1,9 +1,10 @@
 """Sequence-model benchmarks: refimpl's recurrent layers against torch.nn, and the LRU's scans.
 
 Run with ``python bench/sequence.py [runs] [--layers] [--threads=N]`` (the lead wires it into
-``make bench``; ``--layers`` skips the LRU, ``--threads`` sets torch's thread count). The CPU may be shared, so every comparison *interleaves* the
-contenders (ours, torch, ours, torch, …) and reports medians; the whole benchmark is repeated
-``runs`` times (default 1) and every run is printed. It prints ratios against targets:
+``make bench``; ``--layers`` skips the LRU, ``--threads`` sets torch's thread count). The CPU
+may be shared, so every comparison *interleaves* the contenders (ours, torch, ours, torch, …)
+and reports medians; the whole benchmark is repeated ``runs`` times (default 1) and every run
+is printed. It prints ratios against targets:
 
 - LSTM and GRU, forward + backward, refimpl against ``torch.nn`` on CPU (float32, batch 32,
   input 64, hidden 256, length 128). Targets: LSTM ≤ 1.5×, GRU ≤ 1.2×. The ratio is the
