@@ -6,17 +6,40 @@ torch's names, shapes and initialisation, accepts time-major, batch-first and un
 stacks ``num_layers`` layers (with dropout between them), runs a second, time-reversed pass per
 layer when ``bidirectional``, and returns torch's ``(output, h_n)``. The input projection
 $W_{ih}x_t + b_{ih}$ of all time steps is one matmul; only $W_{hh}h_{t-1}$ is in the loop.
+While gradients are recorded, ``LSTM`` and ``GRU`` run that loop as one autograd function with
+a hand-written backward pass (``refimpl.functional.recurrent_fused``). ``SlidesLayer`` is the
+same for the single-layer forms of the slides (``GravesLSTM``, ``ChungGRU``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
-__all__ = ["RecurrentBase", "SlidesLayer"]
+__all__ = ["RecurrentBase", "SlidesLayer", "unroll"]
+
+
+def unroll(
+    cell: Callable[[Tensor, tuple[Tensor, ...]], tuple[Tensor, ...]],
+    x_proj: Tensor,
+    state: tuple[Tensor, ...],
+) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """Apply `cell` at every step of `x_proj` `(T, B, ·)`: the outputs `(T, B, P)`, last state.
+
+    `cell(x_t, state)` returns the new state tuple, output first.
+    """
+    outputs: list[Tensor] = []
+    # unbind once: indexing x_proj[t] in the loop would make the backward pass allocate
+    # and zero-fill a full (T, B, G·H) gradient for every step
+    for x_t in x_proj.unbind(0):
+        state = cell(x_t, state)
+        outputs.append(state[0])
+    return torch.stack(outputs), state  # (T, B, P)
 
 
 class RecurrentBase(nn.Module):
@@ -122,13 +145,7 @@ class RecurrentBase(nn.Module):
         `LSTM` and `GRU` replace it, while `fused` is set and gradients are recorded, by one
         `torch.autograd.Function` for the whole sequence (`refimpl.functional.lstm_layer`).
         """
-        outputs: list[Tensor] = []
-        # unbind once: indexing x_proj[t] in the loop would make the backward pass allocate
-        # and zero-fill a full (T, B, G·H) gradient for every step
-        for x_t in x_proj.unbind(0):
-            state = self.step(x_t, state, tag)
-            outputs.append(state[0])
-        return torch.stack(outputs), state  # (T, B, P)
+        return unroll(partial(self.step, tag=tag), x_proj, state)
 
     def use_fused(self) -> bool:
         """Whether `recurrence` may use the fused backward (see `fused`)."""
@@ -284,9 +301,5 @@ class SlidesLayer(nn.Module):
         x_proj = x @ self.weight_x.T  # (T, B, G·H)
         if self.bias is not None:
             x_proj = x_proj + self.bias
-        outputs = []
-        for x_t in x_proj.unbind(0):  # unbind, not x_proj[t]: a cheaper backward
-            state = self.cell(x_t, state)
-            outputs.append(state[0])
-        out = torch.stack(outputs)  # (T, B, H)
+        out, state = unroll(self.cell, x_proj, state)  # (T, B, H)
         return (out.transpose(0, 1) if self.batch_first else out), state
