@@ -106,9 +106,9 @@ class _LSTMLayer(torch.autograd.Function):
             # what reaches the previous step: δc_{t-1} = δc_t ⊙ f, δh_{t-1} = ∂L/∂y + W_hhᵀ δa_t
             d_c = d_c * f
             d_h = d_pre[t] @ weight_hh if t == 0 else torch.addmm(d_out[t - 1], d_pre[t], weight_hh)
-        d_weight_hh = _weight_grad(d_pre, h0, out)
+        d_weight_hh = _weight_grad(d_pre, h0, out) if ctx.needs_input_grad[3] else None
         d_weight_hr = None
-        if weight_hr is not None:
+        if weight_hr is not None and ctx.needs_input_grad[4]:
             # ∂L/∂W_hr = Σ_t δh_t m_tᵀ with m_t = o ⊙ tanh(c_t), one matmul over all T·B rows
             sig = torch.stack([gates[0] for gates in ctx.gates])  # (T, B, 4H)
             m = sig[..., 3 * H :] * torch.tanh(torch.stack(ctx.cs[1:]))  # (T, B, H)
@@ -130,7 +130,6 @@ class _GRULayer(torch.autograd.Function):
         out = torch.stack(hs)  # (T, B, H)
         ctx.save_for_backward(h0, weight_hh, out)
         ctx.gates = gates  # (rz, n, W_hn h + b_hn) of every step
-        ctx.has_bias = bias_hh is not None
         return out, h
 
     @staticmethod
@@ -158,8 +157,8 @@ class _GRULayer(torch.autograd.Function):
             d_h_prev = d_h * z if t == 0 else torch.addcmul(d_out[t - 1], d_h, z)
             d_h = d_h_prev.addmm_(d_hp[t], weight_hh)
         d_x[..., : 2 * H] = d_hp[..., : 2 * H]  # r and z: input and recurrent parts add alike
-        d_weight_hh = _weight_grad(d_hp, h0, out)
-        d_bias_hh = d_hp.sum((0, 1)) if ctx.has_bias else None
+        d_weight_hh = _weight_grad(d_hp, h0, out) if ctx.needs_input_grad[2] else None
+        d_bias_hh = d_hp.sum((0, 1)) if ctx.needs_input_grad[3] else None
         return d_x, d_h, d_weight_hh, d_bias_hh
 
 

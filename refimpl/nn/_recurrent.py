@@ -147,9 +147,14 @@ class RecurrentBase(nn.Module):
         """
         return unroll(partial(self.step, tag=tag), x_proj, state)
 
-    def use_fused(self) -> bool:
-        """Whether `recurrence` may use the fused backward (see `fused`)."""
-        return self.fused and torch.is_grad_enabled()
+    def use_fused(self, x_proj: Tensor) -> bool:
+        """Whether `recurrence` may use the fused backward: `fused` is set, gradients are
+        recorded, and autocast is off (the hand-written backward keeps one dtype)."""
+        return (
+            self.fused
+            and torch.is_grad_enabled()
+            and not torch.is_autocast_enabled(x_proj.device.type)
+        )
 
     def _run_direction(
         self, x: Tensor, state: tuple[Tensor, ...], tag: str, reverse: bool

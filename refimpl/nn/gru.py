@@ -61,7 +61,7 @@ class GRU(RecurrentBase):
         self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """The fused `refimpl.functional.gru_layer` when recording gradients, else the loop."""
-        if not self.use_fused():
+        if not self.use_fused(x_proj):
             return super().recurrence(x_proj, state, tag)
         weight_hh, bias_hh = self.param("weight_hh", tag), self.param("bias_hh", tag)
         out, h = gru_layer(x_proj, state[0], weight_hh, bias_hh)

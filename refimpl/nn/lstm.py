@@ -67,7 +67,7 @@ class LSTM(RecurrentBase):
         self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """The fused `refimpl.functional.lstm_layer` when recording gradients, else the loop."""
-        if not self.use_fused():
+        if not self.use_fused(x_proj):
             return super().recurrence(x_proj, state, tag)
         h0, c0 = state
         weight_hh, weight_hr = self.param("weight_hh", tag), self.param("weight_hr", tag)

@@ -7,7 +7,7 @@
 - the modules with `fused = True` (gradients recorded) equal `fused = False` (the autograd loop)
   in value and gradient, bidirectional, stacked, batch-first or not, with initial states;
 - the fused backward refuses a double backward; the autograd loop (`fused = False`) gives one
-  that passes `gradgradcheck`;
+  that passes `gradgradcheck`; frozen recurrent weights get no gradient, the input the same;
 - on CUDA, when there is one, the fused gradients equal the CPU ones.
 """
 
@@ -178,3 +178,16 @@ def test_fused_gradients_on_cuda_equal_cpu(cls):
     _, g_cuda = module_grads(model.cuda(), x_cuda, None)
     for a, b in zip(g_cuda, g_cpu, strict=True):
         torch.testing.assert_close(a.cpu(), b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("cls", [LSTM, GRU])
+def test_frozen_recurrent_weights_get_no_gradient(cls):
+    torch.manual_seed(9)
+    model = cls(4, H).double()
+    model.weight_hh_l0.requires_grad_(False)
+    x = torch.randn(T, B, 4, dtype=F64, requires_grad=True)
+    (g_fused,) = torch.autograd.grad(model(x)[0].sum(), x)
+    model.fused = False
+    (g_plain,) = torch.autograd.grad(model(x)[0].sum(), x)
+    torch.testing.assert_close(g_fused, g_plain, rtol=1e-12, atol=1e-12)
+    assert model.weight_hh_l0.grad is None
