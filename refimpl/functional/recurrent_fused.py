@@ -15,12 +15,14 @@ $$
 $$
 
 where $\delta a_t = \partial L/\partial a_t$ is the gradient of the gates' pre-activations. The
-derivatives of the gates use $\sigma' = \sigma(1 - \sigma)$ and $\tanh' = 1 - \tanh^2$; every
-factor that does not depend on $\delta h$ is computed for all steps at once before the loop,
-so each step is a handful of element-wise products and one matmul. The input projection
+derivatives of the gates use $\sigma' = \sigma(1 - \sigma)$ and $\tanh' = 1 - \tanh^2$ of the
+saved activations; each step is a handful of element-wise products on `(B, H)` tensors, written
+into one preallocated `(T, B, G·H)` gradient, and one matmul (no large temporaries: on a CPU
+every fresh multi-megabyte tensor costs page faults). The input projection
 $W_{ih}x_t + b_{ih}$ stays outside (autograd differentiates it as one matmul). The backward is
-not itself differentiable (no double backward); the layers fall back to the autograd loop
-then. Reading list: ``werbos1990bptt``, ``hochreiter1997lstm``, ``cho2014``.
+not itself differentiable: under `create_graph=True` it raises, and `fused = False` on the
+module selects the autograd loop, which is. Reading list: ``werbos1990bptt``,
+``hochreiter1997lstm``, ``cho2014``.
 """
 
 from __future__ import annotations
