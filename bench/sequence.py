@@ -1,20 +1,21 @@
 """Sequence-model benchmarks: refimpl's recurrent layers against torch.nn, and the LRU's scans.
 
 Run with ``python bench/sequence.py [runs] [--layers] [--threads=N]`` (the lead wires it into
-``make bench``; ``--layers`` skips the LRU, ``--threads`` sets torch's thread count). The CPU
-may be shared, so every comparison *interleaves* the contenders (ours, torch, ours, torch, …)
-and reports medians; the whole benchmark is repeated ``runs`` times (default 1) and every run
-is printed. It prints ratios against targets:
+``make bench``; ``--layers`` skips the LRU; the layers run with torch's default thread count and
+again with one, unless ``--threads`` sets one count). The CPU may be shared, so every comparison
+*interleaves* the contenders (ours, torch, ours, torch, …) and reports medians; the whole
+benchmark is repeated ``runs`` times (default 1) and every run is printed. It prints ratios
+against targets:
 
 - LSTM and GRU, forward + backward, refimpl against ``torch.nn`` on CPU (float32, batch 32,
   input 64, hidden 256, length 128). Targets: LSTM ≤ 1.5×, GRU ≤ 1.2×. The ratio is the
   median of the per-pair ratios, the times are medians.
-- The LRU's recurrence (B = 8, 256 complex states) at T = 1k, 4k and 16k: the sequential loop,
-  the chunked scan and the log-depth parallel scan, and the path ``LRU(scan="auto")`` takes
-  by default (the loop on a CPU, the parallel scan on a GPU). Target on a CPU: the default is
-  never slower than the best of the two loops (sequential, chunked), up to timing noise; on a
-  GPU the parallel scan should be ≥ 10× faster than the loop at 16k. CUDA rows are printed
-  when a GPU is present.
+- The LRU's hidden states (``LRU.states``, B = 8, 256 complex states) at T = 1k, 4k and 16k
+  with the sequential loop, the chunked scan, the log-depth parallel scan, and the module's
+  default ``scan="auto"`` (the loop on a CPU, the parallel scan on a GPU). Target on a CPU:
+  the default is never slower than the better of the two loops (sequential, chunked), up to
+  timing noise (on a CPU the default *is* the sequential loop); on a GPU the parallel scan
+  should be ≥ 10× faster than the loop at 16k. CUDA rows are printed when a GPU is present.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from refimpl.functional import associative_scan, chunked_scan, sequential_scan
-from refimpl.nn import GRU, LSTM
+from refimpl.nn import GRU, LRU, LSTM
 
 
 def interleaved(
@@ -82,25 +82,33 @@ def recurrent_layers(repeats: int = 15) -> dict[str, float]:
     return ratios
 
 
+def lru_states(model: LRU, scan: str, u: torch.Tensor) -> torch.Tensor:
+    """The LRU's hidden states computed with ``scan`` (``"auto"``: the module's default)."""
+    model.scan = scan
+    with torch.no_grad():
+        return model.states(u)
+
+
 def lru_scans(device: torch.device, lengths: tuple[int, ...] = (1024, 4096, 16384)) -> None:
-    B, N = 8, 256
-    print(f"LRU recurrence x_k = λ x_(k-1) + b_k, {device.type}, B={B} N={N} (complex64)")
+    B, N, H = 8, 256, 16
+    print(f"LRU hidden states x_k = λ x_(k-1) + γ B u_k, {device.type}, B={B} N={N} (complex64), "
+          "default = LRU(scan='auto')")  # fmt: skip
     print(f"{'T':>6} {'loop':>9} {'chunked':>9} {'parallel':>9} {'default':>9} "
           f"{'loop/par':>9} {'default/best loop':>18}")  # fmt: skip
+    torch.manual_seed(0)
+    model = LRU(H, N, r_min=0.9, r_max=0.999, device=device)
     for T in lengths:
-        gen = torch.Generator().manual_seed(T)
-        lam = torch.polar(0.9 + 0.09 * torch.rand(N, generator=gen), torch.rand(N, generator=gen))
-        a = lam.expand(T, B, N).to(device)
-        b = torch.randn(T, B, N, dtype=torch.complex64, generator=gen).to(device)
-        # the scan LRU(scan="auto") picks on this device (see refimpl.nn.LRU.states)
-        default = sequential_scan if device.type == "cpu" else associative_scan
+        u = torch.randn(B, T, H, device=device)
         fns = {
-            "loop": partial(sequential_scan, a, b),
-            "chunked": partial(chunked_scan, a, b),
-            "parallel": partial(associative_scan, a, b),
-            "default": partial(default, a, b),
+            name: partial(lru_states, model, scan, u)
+            for name, scan in (
+                ("loop", "sequential"),
+                ("chunked", "chunked"),
+                ("parallel", "parallel"),
+                ("default", "auto"),
+            )
         }
-        times = interleaved(fns, 3 if T > 4096 else 5, device)
+        times = interleaved(fns, 3 if T > 4096 else 7, device)
         t = {name: statistics.median(ts) for name, ts in times.items()}
         best_loop = min(t["loop"], t["chunked"])
         print(f"{T:6d} {t['loop'] * 1e3:7.1f}ms {t['chunked'] * 1e3:7.1f}ms "
@@ -112,14 +120,17 @@ def main() -> None:
     args = sys.argv[1:]
     layers_only = "--layers" in args  # skip the LRU part
     threads = next((a.split("=")[1] for a in args if a.startswith("--threads=")), None)
-    if threads:  # e.g. --threads=1: steadier timings on a busy machine
-        torch.set_num_threads(int(threads))
+    # torch's default thread count, then one thread (steadier on a busy, shared machine)
+    settings = [int(threads)] if threads else [torch.get_num_threads(), 1]
     runs = int(next((a for a in args if a.isdigit()), "1"))
-    all_ratios = []
+    all_ratios: dict[int, list[dict[str, float]]] = {n: [] for n in settings}
     for run in range(runs):
         print(f"== run {run + 1} of {runs}")
-        torch.manual_seed(0)
-        all_ratios.append(recurrent_layers())
+        for n in settings:
+            torch.set_num_threads(n)
+            torch.manual_seed(0)
+            all_ratios[n].append(recurrent_layers())
+        torch.set_num_threads(settings[0])
         if layers_only:
             continue
         print()
@@ -128,11 +139,10 @@ def main() -> None:
             print()
             lru_scans(torch.device("cuda"))
         print()
-    if runs > 1:
-        for name in all_ratios[0]:
-            print(
-                f"{name}: ratios over the runs " + ", ".join(f"{r[name]:.2f}×" for r in all_ratios)
-            )
+    for n, ratios in all_ratios.items():
+        for name in ratios[0]:
+            print(f"{name}, {n} thread(s): ratio over the runs "
+                  + ", ".join(f"{r[name]:.2f}×" for r in ratios))  # fmt: skip
 
 
 if __name__ == "__main__":
