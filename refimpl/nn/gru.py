@@ -37,6 +37,10 @@ class GRU(RecurrentBase):
     Parameters as in torch: `weight_ih_l{k}` `(3H, I)`, `weight_hh_l{k}` `(3H, H)`,
     `bias_ih_l{k}`, `bias_hh_l{k}` `(3H,)`, row blocks $r, z, n$.
 
+    While gradients are recorded, each layer's loop over time is one autograd function with a
+    hand-written backward pass (`refimpl.functional.gru_layer`); `model.fused = False` selects
+    the plain autograd loop instead (needed for double backward).
+
     Args:
         input_size: features $I$ of $x_t$.
         hidden_size: features $H$ of $h_t$.
@@ -45,6 +49,7 @@ class GRU(RecurrentBase):
         batch_first: `(B, T, ·)` instead of `(T, B, ·)`.
         dropout: dropout on the outputs of every layer but the last (training only).
         bidirectional: add a backwards layer; outputs are concatenated.
+        proj_size: must be 0, as in torch (only the LSTM has a projection).
         device: where to create the parameters.
         dtype: their dtype.
     """

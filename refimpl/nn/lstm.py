@@ -39,6 +39,10 @@ class LSTM(RecurrentBase):
     $P > 0$; the four row blocks are the gates $i, f, g, o$. `forward(input, (h_0, c_0))`
     returns `(output, (h_n, c_n))`.
 
+    While gradients are recorded, each layer's loop over time is one autograd function with a
+    hand-written backward pass (`refimpl.functional.lstm_layer`); `model.fused = False` selects
+    the plain autograd loop instead (needed for double backward).
+
     Args:
         input_size: features $I$ of $x_t$.
         hidden_size: cell size $H$.
