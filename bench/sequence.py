@@ -37,23 +37,28 @@ from refimpl.nn import GRU, LRU, LSTM
 def interleaved(
     fns: dict[str, Callable[[], object]], repeats: int, device: torch.device
 ) -> dict[str, list[float]]:
-    """Wall times of every function, run in turn ``repeats`` times after one warm-up each."""
+    """Wall times of every function, run in turn ``repeats`` times after one warm-up each.
+
+    The order rotates from one round to the next, so that no contender always runs right after
+    the same other one (what a function leaves behind, in caches or the allocator, is shared).
+    """
     for fn in fns.values():
         fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
+    names = list(fns)
+    for k in range(repeats):
+        for name in names[k % len(names) :] + names[: k % len(names)]:
             if device.type == "cuda":
                 torch.cuda.synchronize()
             start = time.perf_counter()
-            fn()
+            fns[name]()
             if device.type == "cuda":
                 torch.cuda.synchronize()
             times[name].append(time.perf_counter() - start)
     return times
 
 
-def recurrent_layers(repeats: int = 15) -> dict[str, float]:
+def recurrent_layers(repeats: int = 16) -> dict[str, float]:
     B, I, H, T = 32, 64, 256, 128
     print(f"LSTM/GRU forward+backward, CPU float32, B={B} I={I} H={H} T={T}, "
           f"{torch.get_num_threads()} threads, {repeats} interleaved pairs")  # fmt: skip
@@ -108,7 +113,7 @@ def lru_scans(device: torch.device, lengths: tuple[int, ...] = (1024, 4096, 1638
                 ("default", "auto"),
             )
         }
-        times = interleaved(fns, 3 if T > 4096 else 7, device)
+        times = interleaved(fns, 4 if T > 4096 else 8, device)
         t = {name: statistics.median(ts) for name, ts in times.items()}
         best_loop = min(t["loop"], t["chunked"])
         print(f"{T:6d} {t['loop'] * 1e3:7.1f}ms {t['chunked'] * 1e3:7.1f}ms "
