@@ -88,6 +88,7 @@ from refimpl.functional.recurrent import (
     lstm_cell,
     rnn_cell,
 )
+from refimpl.functional.recurrent_fused import gru_layer, lstm_layer
 from refimpl.functional.recurrent_init import (
     random_orthogonal,
     random_unitary,
@@ -170,6 +171,7 @@ __all__ = [
     "gelu",
     "graves_lstm_cell",
     "gru_cell",
+    "gru_layer",
     "huber_loss",
     "im2col",
     "implicit_affine",
@@ -190,6 +192,7 @@ __all__ = [
     "lru_gamma",
     "lru_lambda",
     "lstm_cell",
+    "lstm_layer",
     "max_pool2d",
     "mlp_backward",
     "mlp_forward",

@@ -72,7 +72,7 @@ def lstm_cell(
     weight_hh: Tensor,
     bias_hh: Tensor | None,
     weight_hr: Tensor | None = None,
-) -> tuple[Tensor, Tensor]:
+) -> tuple[Tensor, Tensor, tuple[Tensor, Tensor]]:
     r"""One step of torch's LSTM (gate order $i, f, g, o$; optional projection $W_{hr}$).
 
     Args:
@@ -84,24 +84,27 @@ def lstm_cell(
         weight_hr: the projection $W_{hr}$, shape `(P, H)`, or `None`.
 
     Returns:
-        $(h_t, c_t)$.
+        $(h_t, c_t)$ and the gate activations `(sig, g)`: `sig` `(B, 4H)` holds
+        $(i, f, \cdot, o)$ (its third block is unused), `g` `(B, H)` is $g_t$; the fused
+        backward of `refimpl.functional.lstm_layer` reuses them.
     """
     H = c.shape[-1]
     # a = W_ih x_t + b_ih + W_hh h_{t-1} (+ b_hh): one fused multiply-add
     gates = torch.addmm(x_proj, h, weight_hh.T)  # (B, 4H), blocks (i, f, g, o)
     if bias_hh is not None:
         gates = gates + bias_hh
-    # i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)   (σ on all four blocks: one kernel)
-    sig = torch.sigmoid(gates)
-    i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]
+    # g = tanh(a_g)
     g = torch.tanh(gates[:, 2 * H : 3 * H])
+    # i = σ(a_i), f = σ(a_f), o = σ(a_o)   (σ on all four blocks in place: one kernel, no copy)
+    sig = gates.sigmoid_()
+    i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]
     # c_t = f ⊙ c_{t-1} + i ⊙ g
     c = torch.addcmul(f * c, i, g)
     # h_t = o ⊙ tanh(c_t)   (then h_t ← W_hr h_t with a projection)
     h = o * torch.tanh(c)
     if weight_hr is not None:
         h = h @ weight_hr.T
-    return h, c
+    return h, c, (sig, g)
 
 
 # --8<-- [end:lstm]
@@ -152,7 +155,9 @@ def graves_lstm_cell(
 
 
 # --8<-- [start:gru]
-def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None) -> Tensor:
+def gru_cell(
+    x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
+) -> tuple[Tensor, tuple[Tensor, Tensor, Tensor]]:
     r"""One step of torch's GRU (gate order $r, z, n$; reset applied after $W_{hn}$).
 
     Args:
@@ -162,7 +167,9 @@ def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | Non
         bias_hh: $b_{hh}$, shape `(3H,)`, or `None`.
 
     Returns:
-        $h_t$, shape `(B, H)`.
+        $h_t$, shape `(B, H)`, and the activations `(rz, n, hp_n)`: $(r, z)$ `(B, 2H)`, $n$
+        and $W_{hn}h_{t-1} + b_{hn}$, each `(B, H)`; the fused backward of
+        `refimpl.functional.gru_layer` reuses them.
     """
     H = h.shape[-1]
     # W_hh h_{t-1} + b_hh: one fused multiply-add
@@ -171,9 +178,10 @@ def gru_cell(x_proj: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | Non
     rz = torch.sigmoid(x_proj[:, : 2 * H] + h_proj[:, : 2 * H])  # (B, 2H)
     r, z = rz[:, :H], rz[:, H:]
     # n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))   ("reset after" the matrix product)
-    n = torch.tanh(torch.addcmul(x_proj[:, 2 * H :], r, h_proj[:, 2 * H :]))
+    hp_n = h_proj[:, 2 * H :]
+    n = torch.tanh(torch.addcmul(x_proj[:, 2 * H :], r, hp_n))
     # h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}   (z weights the *old* state)
-    return torch.lerp(n, h, z)
+    return torch.lerp(n, h, z), (rz, n, hp_n)
 
 
 # --8<-- [end:gru]

@@ -6,17 +6,40 @@ torch's names, shapes and initialisation, accepts time-major, batch-first and un
 stacks ``num_layers`` layers (with dropout between them), runs a second, time-reversed pass per
 layer when ``bidirectional``, and returns torch's ``(output, h_n)``. The input projection
 $W_{ih}x_t + b_{ih}$ of all time steps is one matmul; only $W_{hh}h_{t-1}$ is in the loop.
+While gradients are recorded, ``LSTM`` and ``GRU`` run that loop as one autograd function with
+a hand-written backward pass (``refimpl.functional.recurrent_fused``). ``SlidesLayer`` is the
+same for the single-layer forms of the slides (``GravesLSTM``, ``ChungGRU``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
-__all__ = ["RecurrentBase"]
+__all__ = ["RecurrentBase", "SlidesLayer", "unroll"]
+
+
+def unroll(
+    cell: Callable[[Tensor, tuple[Tensor, ...]], tuple[Tensor, ...]],
+    x_proj: Tensor,
+    state: tuple[Tensor, ...],
+) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """Apply `cell` at every step of `x_proj` `(T, B, ·)`: the outputs `(T, B, P)`, last state.
+
+    `cell(x_t, state)` returns the new state tuple, output first.
+    """
+    outputs: list[Tensor] = []
+    # unbind once: indexing x_proj[t] in the loop would make the backward pass allocate
+    # and zero-fill a full (T, B, G·H) gradient for every step
+    for x_t in x_proj.unbind(0):
+        state = cell(x_t, state)
+        outputs.append(state[0])
+    return torch.stack(outputs), state  # (T, B, P)
 
 
 class RecurrentBase(nn.Module):
@@ -29,6 +52,11 @@ class RecurrentBase(nn.Module):
     #: add ``bias_hh`` to the input projection before the loop (not for the GRU, whose
     #: reset gate multiplies part of it)
     fold_bias_hh: bool = True
+    #: whether ``proj_size`` is accepted (torch: only by the LSTM)
+    projection: bool = False
+    #: use the hand-written backward pass of ``refimpl.functional.recurrent_fused`` where the
+    #: subclass has one; set it to ``False`` for the plain autograd loop (double backward)
+    fused: bool = True
 
     def __init__(
         self,
@@ -48,6 +76,8 @@ class RecurrentBase(nn.Module):
             raise ValueError("dropout should be a number in range [0, 1]")
         if hidden_size <= 0 or num_layers <= 0:
             raise ValueError("hidden_size and num_layers must be positive")
+        if proj_size and not self.projection:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         if not 0 <= proj_size < hidden_size:
             raise ValueError("proj_size has to be a non-negative integer smaller than hidden_size")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
@@ -107,26 +137,42 @@ class RecurrentBase(nn.Module):
         """``bias_hh`` for the step function, or ``None`` when it was folded into the input."""
         return None if self.fold_bias_hh else self.param("bias_hh", tag)
 
+    def recurrence(
+        self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str
+    ) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """The loop over time of layer ``tag``: `step` at every step, autograd records it all.
+
+        `LSTM` and `GRU` replace it, while `fused` is set and gradients are recorded, by one
+        `torch.autograd.Function` for the whole sequence (`refimpl.functional.lstm_layer`).
+        """
+        return unroll(partial(self.step, tag=tag), x_proj, state)
+
+    def use_fused(self, x_proj: Tensor) -> bool:
+        """Whether `recurrence` may use the fused backward: `fused` is set, gradients are
+        recorded, and autocast is off (the hand-written backward keeps one dtype)."""
+        return (
+            self.fused
+            and torch.is_grad_enabled()
+            and not torch.is_autocast_enabled(x_proj.device.type)
+        )
+
     def _run_direction(
         self, x: Tensor, state: tuple[Tensor, ...], tag: str, reverse: bool
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """Run one layer in one direction over time-major ``x`` of shape `(T, B, I)`."""
-        w_ih, b_ih = self.param("weight_ih", tag), self.param("bias_ih", tag)
-        x_proj = x @ w_ih.T  # (T, B, G·H): the input projection of every step at once
-        if b_ih is not None:
-            x_proj = x_proj + b_ih
-            if self.fold_bias_hh:  # b_hh adds to the same pre-activation: fold it in once
-                x_proj = x_proj + self.param("bias_hh", tag)
-        # unbind once: indexing x_proj[t] in the loop would make the backward pass allocate
-        # and zero-fill a full (T, B, G·H) gradient for every step
-        inputs = x_proj.unbind(0)
-        outputs: list[Tensor] = []
-        for x_t in reversed(inputs) if reverse else inputs:
-            state = self.step(x_t, state, tag)
-            outputs.append(state[0])
-        if reverse:
-            outputs.reverse()
-        return torch.stack(outputs), state  # (T, B, P)
+        w_ih, bias = self.param("weight_ih", tag), self.param("bias_ih", tag)
+        if bias is not None and self.fold_bias_hh:
+            # b_hh adds to the same pre-activation as b_ih: fold it in once
+            bias = bias + self.param("bias_hh", tag)
+        T, B, I = x.shape
+        # W_ih x_t + b for every step at once: one matmul over the T·B rows
+        rows = x.reshape(T * B, I)  # (T·B, I)
+        x_proj = rows @ w_ih.T if bias is None else torch.addmm(bias, rows, w_ih.T)
+        x_proj = x_proj.view(T, B, -1)  # (T, B, G·H)
+        if reverse:  # the backward direction reads the sequence from its end
+            x_proj = x_proj.flip(0)
+        out, state = self.recurrence(x_proj, state, tag)  # (T, B, P)
+        return (out.flip(0) if reverse else out), state
 
     def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Any]:
         """Run the stack over a sequence.
@@ -194,6 +240,7 @@ class RecurrentBase(nn.Module):
             bidirectional=module.bidirectional,
             device=ref.device,
             dtype=ref.dtype,
+            **({"proj_size": module.proj_size} if cls.projection else {}),
             **cls.extra_config(module),
         )
         ours.load_state_dict(module.state_dict())
@@ -208,3 +255,56 @@ class RecurrentBase(nn.Module):
         if self.proj_size:
             s += f", proj_size={self.proj_size}"
         return s
+
+
+class SlidesLayer(nn.Module):
+    """One recurrent layer in a slides' form: `weight_x` `(G·H, I)`, `weight_h` `(G·H, H)`.
+
+    With `bias`, also `bias` `(G·H,)`; all uniform in $\\pm 1/\\sqrt{H}$. The input projection
+    of every step is one matmul; subclasses define `cell`, one step on a state tuple.
+    """
+
+    #: number of gate blocks in ``weight_x`` and ``weight_h``
+    gates: int = 1
+    #: number of state tensors carried from step to step
+    state_size: int = 1
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        batch_first: bool,
+        bias: bool,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        super().__init__()
+        factory: dict[str, Any] = {"device": device, "dtype": dtype}
+        self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
+        bound = 1.0 / math.sqrt(hidden_size)
+        G = self.gates * hidden_size
+        self.weight_x = nn.Parameter(torch.empty(G, input_size, **factory).uniform_(-bound, bound))
+        self.weight_h = nn.Parameter(torch.empty(G, hidden_size, **factory).uniform_(-bound, bound))
+        self.bias = (
+            nn.Parameter(torch.empty(G, **factory).uniform_(-bound, bound)) if bias else None
+        )
+
+    def cell(self, x_proj: Tensor, state: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+        """One time step; returns the new state, output first."""
+        raise TypeError(f"{type(self).__name__} must define cell()")
+
+    def run(self, input: Tensor, state: tuple[Tensor, ...] | None) -> tuple[Tensor, tuple]:
+        """The outputs over time (batch-first like `input`) and the final state.
+
+        Args:
+            input: `(T, B, I)`, or `(B, T, I)` with `batch_first`.
+            state: the initial state tuple, each `(B, H)`; zeros when `None`.
+        """
+        x = input.transpose(0, 1) if self.batch_first else input  # (T, B, I)
+        if state is None:
+            state = (x.new_zeros(x.shape[1], self.hidden_size),) * self.state_size  # (B, H)
+        x_proj = x @ self.weight_x.T  # (T, B, G·H)
+        if self.bias is not None:
+            x_proj = x_proj + self.bias
+        out, state = unroll(self.cell, x_proj, state)  # (T, B, H)
+        return (out.transpose(0, 1) if self.batch_first else out), state

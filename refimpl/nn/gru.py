@@ -21,14 +21,12 @@ makes the two equal in general (the reset sits on different sides of the matrix)
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from refimpl.functional.recurrent import chung_gru_cell, gru_cell
-from refimpl.nn._recurrent import RecurrentBase
+from refimpl.functional.recurrent_fused import gru_layer
+from refimpl.nn._recurrent import RecurrentBase, SlidesLayer
 
 __all__ = ["GRU", "ChungGRU"]
 
@@ -39,6 +37,10 @@ class GRU(RecurrentBase):
     Parameters as in torch: `weight_ih_l{k}` `(3H, I)`, `weight_hh_l{k}` `(3H, H)`,
     `bias_ih_l{k}`, `bias_hh_l{k}` `(3H,)`, row blocks $r, z, n$.
 
+    While gradients are recorded, each layer's loop over time is one autograd function with a
+    hand-written backward pass (`refimpl.functional.gru_layer`); `model.fused = False` selects
+    the plain autograd loop instead (needed for double backward).
+
     Args:
         input_size: features $I$ of $x_t$.
         hidden_size: features $H$ of $h_t$.
@@ -47,6 +49,7 @@ class GRU(RecurrentBase):
         batch_first: `(B, T, ·)` instead of `(T, B, ·)`.
         dropout: dropout on the outputs of every layer but the last (training only).
         bidirectional: add a backwards layer; outputs are concatenated.
+        proj_size: must be 0, as in torch (only the LSTM has a projection).
         device: where to create the parameters.
         dtype: their dtype.
     """
@@ -54,38 +57,23 @@ class GRU(RecurrentBase):
     gates = 3
     fold_bias_hh = False
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        device: torch.device | str | None = None,
-        dtype: torch.dtype | None = None,
-    ) -> None:
-        super().__init__(
-            input_size,
-            hidden_size,
-            num_layers,
-            bias,
-            batch_first,
-            dropout,
-            bidirectional,
-            device=device,
-            dtype=dtype,
-        )
-
     def step(self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str) -> tuple[Tensor]:
         """One GRU step of layer ``tag`` (see `refimpl.functional.gru_cell`)."""
-        return (
-            gru_cell(x_proj, state[0], self.param("weight_hh", tag), self.param("bias_hh", tag)),
-        )
+        h, _ = gru_cell(x_proj, state[0], self.param("weight_hh", tag), self.param("bias_hh", tag))
+        return (h,)
+
+    def recurrence(
+        self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str
+    ) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """The fused `refimpl.functional.gru_layer` when recording gradients, else the loop."""
+        if not self.use_fused(x_proj):
+            return super().recurrence(x_proj, state, tag)
+        weight_hh, bias_hh = self.param("weight_hh", tag), self.param("bias_hh", tag)
+        out, h = gru_layer(x_proj, state[0], weight_hh, bias_hh)
+        return out, (h,)
 
 
-class ChungGRU(nn.Module):
+class ChungGRU(SlidesLayer):
     r"""One GRU layer in the slides' form (Chung et al. 2014): reset before $U_h$, no biases.
 
     $$
@@ -105,6 +93,8 @@ class ChungGRU(nn.Module):
         dtype: their dtype.
     """
 
+    gates = 3
+
     def __init__(
         self,
         input_size: int,
@@ -113,15 +103,11 @@ class ChungGRU(nn.Module):
         device: torch.device | str | None = None,
         dtype: torch.dtype | None = None,
     ) -> None:
-        super().__init__()
-        factory: dict[str, Any] = {"device": device, "dtype": dtype}
-        self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
-        bound = 1.0 / math.sqrt(hidden_size)
-        H = hidden_size
-        self.weight_x = nn.Parameter(
-            torch.empty(3 * H, input_size, **factory).uniform_(-bound, bound)
-        )
-        self.weight_h = nn.Parameter(torch.empty(3 * H, H, **factory).uniform_(-bound, bound))
+        super().__init__(input_size, hidden_size, batch_first, False, device, dtype)
+
+    def cell(self, x_proj: Tensor, state: tuple[Tensor, ...]) -> tuple[Tensor]:
+        """One step of the slides' GRU (see `refimpl.functional.chung_gru_cell`)."""
+        return (chung_gru_cell(x_proj, state[0], self.weight_h),)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """Run the layer over `input` `(T, B, I)` (or `(B, T, I)` with `batch_first`).
@@ -133,12 +119,5 @@ class ChungGRU(nn.Module):
         Returns:
             `output` `(T, B, H)` (or batch-first) and $h_T$.
         """
-        x = input.transpose(0, 1) if self.batch_first else input  # (T, B, I)
-        h = x.new_zeros(x.shape[1], self.hidden_size) if hx is None else hx  # (B, H)
-        x_proj = x @ self.weight_x.T  # (T, B, 3H)
-        outputs = []
-        for x_t in x_proj.unbind(0):  # unbind, not x_proj[t]: a cheaper backward
-            h = chung_gru_cell(x_t, h, self.weight_h)
-            outputs.append(h)
-        out = torch.stack(outputs)  # (T, B, H)
-        return (out.transpose(0, 1) if self.batch_first else out), h
+        out, (h,) = self.run(input, None if hx is None else (hx,))
+        return out, h

@@ -21,14 +21,12 @@ neither the forget gate (Gers et al. 2000) nor peepholes. Reading list: ``hochre
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import torch
 from torch import Tensor, nn
 
 from refimpl.functional.recurrent import graves_lstm_cell, lstm_cell
-from refimpl.nn._recurrent import RecurrentBase
+from refimpl.functional.recurrent_fused import lstm_layer
+from refimpl.nn._recurrent import RecurrentBase, SlidesLayer
 
 __all__ = ["LSTM", "GravesLSTM"]
 
@@ -40,6 +38,10 @@ class LSTM(RecurrentBase):
     `bias_ih_l{k}`, `bias_hh_l{k}` `(4H,)`, and `weight_hr_l{k}` `(P, H)` when `proj_size`
     $P > 0$; the four row blocks are the gates $i, f, g, o$. `forward(input, (h_0, c_0))`
     returns `(output, (h_n, c_n))`.
+
+    While gradients are recorded, each layer's loop over time is one autograd function with a
+    hand-written backward pass (`refimpl.functional.lstm_layer`); `model.fused = False` selects
+    the plain autograd loop instead (needed for double backward).
 
     Args:
         input_size: features $I$ of $x_t$.
@@ -56,52 +58,28 @@ class LSTM(RecurrentBase):
 
     gates = 4
     state_tensors = 2
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        proj_size: int = 0,
-        device: torch.device | str | None = None,
-        dtype: torch.dtype | None = None,
-    ) -> None:
-        super().__init__(
-            input_size,
-            hidden_size,
-            num_layers,
-            bias,
-            batch_first,
-            dropout,
-            bidirectional,
-            proj_size,
-            device=device,
-            dtype=dtype,
-        )
+    projection = True
 
     def step(self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str) -> tuple[Tensor, Tensor]:
         """One LSTM step of layer ``tag`` (see `refimpl.functional.lstm_cell`)."""
         h, c = state
-        return lstm_cell(
-            x_proj,
-            h,
-            c,
-            self.param("weight_hh", tag),
-            self.step_bias(tag),
-            self.param("weight_hr", tag),
-        )
+        w_hh, w_hr = self.param("weight_hh", tag), self.param("weight_hr", tag)
+        h, c, _ = lstm_cell(x_proj, h, c, w_hh, self.step_bias(tag), w_hr)
+        return h, c
 
-    @classmethod
-    def extra_config(cls, module: nn.Module) -> dict[str, Any]:
-        """The projection size of a `torch.nn.LSTM`."""
-        return {"proj_size": module.proj_size}
+    def recurrence(
+        self, x_proj: Tensor, state: tuple[Tensor, ...], tag: str
+    ) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """The fused `refimpl.functional.lstm_layer` when recording gradients, else the loop."""
+        if not self.use_fused(x_proj):
+            return super().recurrence(x_proj, state, tag)
+        h0, c0 = state
+        weight_hh, weight_hr = self.param("weight_hh", tag), self.param("weight_hr", tag)
+        out, h, c = lstm_layer(x_proj, h0, c0, weight_hh, weight_hr)
+        return out, (h, c)
 
 
-class GravesLSTM(nn.Module):
+class GravesLSTM(SlidesLayer):
     r"""One LSTM layer with diagonal peepholes, as written by Graves (2013) and on the slides.
 
     $$
@@ -127,6 +105,9 @@ class GravesLSTM(nn.Module):
         dtype: their dtype.
     """
 
+    gates = 4
+    state_size = 2
+
     def __init__(
         self,
         input_size: int,
@@ -136,17 +117,15 @@ class GravesLSTM(nn.Module):
         device: torch.device | str | None = None,
         dtype: torch.dtype | None = None,
     ) -> None:
-        super().__init__()
-        factory: dict[str, Any] = {"device": device, "dtype": dtype}
-        self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
-        bound = 1.0 / math.sqrt(hidden_size)
-        H = hidden_size
-        self.weight_x = nn.Parameter(
-            torch.empty(4 * H, input_size, **factory).uniform_(-bound, bound)
+        super().__init__(input_size, hidden_size, batch_first, True, device, dtype)
+        self.peephole = nn.Parameter(
+            torch.full((3, hidden_size), float(peephole_init), device=device, dtype=dtype)
         )
-        self.weight_h = nn.Parameter(torch.empty(4 * H, H, **factory).uniform_(-bound, bound))
-        self.bias = nn.Parameter(torch.empty(4 * H, **factory).uniform_(-bound, bound))
-        self.peephole = nn.Parameter(torch.full((3, H), float(peephole_init), **factory))
+
+    def cell(self, x_proj: Tensor, state: tuple[Tensor, ...]) -> tuple[Tensor, Tensor]:
+        """One peephole step (see `refimpl.functional.graves_lstm_cell`)."""
+        h, c = state
+        return graves_lstm_cell(x_proj, h, c, self.weight_h, self.peephole)
 
     def forward(
         self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
@@ -160,15 +139,5 @@ class GravesLSTM(nn.Module):
         Returns:
             `output` `(T, B, H)` (or batch-first) and `(h_T, c_T)`.
         """
-        x = input.transpose(0, 1) if self.batch_first else input  # (T, B, I)
-        if hx is None:
-            h = c = x.new_zeros(x.shape[1], self.hidden_size)  # (B, H)
-        else:
-            h, c = hx
-        x_proj = x @ self.weight_x.T + self.bias  # (T, B, 4H)
-        outputs = []
-        for x_t in x_proj.unbind(0):  # unbind, not x_proj[t]: a cheaper backward
-            h, c = graves_lstm_cell(x_t, h, c, self.weight_h, self.peephole)
-            outputs.append(h)
-        out = torch.stack(outputs)  # (T, B, H)
-        return (out.transpose(0, 1) if self.batch_first else out), (h, c)
+        out, (h, c) = self.run(input, None if hx is None else tuple(hx))
+        return out, (h, c)

@@ -108,8 +108,9 @@ def test_graves_lstm_gradients_pass_finite_differences():
     )
 
 
-def slide_gru_loop(x, W, U):
-    """The slide's GRU, literally: z weights the candidate, reset before U_h, no biases."""
+def reset_before_gru_loop(x, W, U, z_keeps_old_state=False):
+    """The reset-before GRU, literally, with no biases: the slide's form (z weights the
+    candidate), or Keras `GRU(reset_after=False, use_bias=False)` (z weights the old state)."""
     W_z, W_r, W_h = W.chunk(3)
     U_z, U_r, U_h = U.chunk(3)
     h = torch.zeros(x.shape[1], U.shape[1], dtype=x.dtype)
@@ -118,22 +119,7 @@ def slide_gru_loop(x, W, U):
         z = torch.sigmoid(x_t @ W_z.T + h @ U_z.T)
         r = torch.sigmoid(x_t @ W_r.T + h @ U_r.T)
         h_tilde = torch.tanh(x_t @ W_h.T + (r * h) @ U_h.T)
-        h = (1 - z) * h + z * h_tilde
-        hs.append(h)
-    return torch.stack(hs)
-
-
-def keras_gru_loop(x, kernel, recurrent_kernel):
-    """Keras `GRU(reset_after=False, use_bias=False)`: z weights the *old* state."""
-    W_z, W_r, W_h = kernel.chunk(3)
-    U_z, U_r, U_h = recurrent_kernel.chunk(3)
-    h = torch.zeros(x.shape[1], U_h.shape[1], dtype=x.dtype)
-    hs = []
-    for x_t in x:
-        z = torch.sigmoid(x_t @ W_z.T + h @ U_z.T)
-        r = torch.sigmoid(x_t @ W_r.T + h @ U_r.T)
-        hh = torch.tanh(x_t @ W_h.T + (r * h) @ U_h.T)
-        h = z * h + (1 - z) * hh
+        h = z * h + (1 - z) * h_tilde if z_keeps_old_state else (1 - z) * h + z * h_tilde
         hs.append(h)
     return torch.stack(hs)
 
@@ -144,11 +130,12 @@ def test_chung_gru_follows_the_slide_and_negated_keras():
     x = torch.randn(T, B, I, dtype=F64)
     out = ours(x)[0]
     W, U = ours.weight_x.detach(), ours.weight_h.detach()
-    torch.testing.assert_close(out, slide_gru_loop(x, W, U), rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(out, reset_before_gru_loop(x, W, U), rtol=1e-12, atol=1e-12)
     # σ(−a) = 1 − σ(a): negating the update gate's weights swaps the z convention
     flip = torch.ones(3 * H, 1, dtype=F64)
     flip[:H] = -1
-    torch.testing.assert_close(out, keras_gru_loop(x, W * flip, U * flip), rtol=1e-12, atol=1e-12)
+    keras = reset_before_gru_loop(x, W * flip, U * flip, z_keeps_old_state=True)
+    torch.testing.assert_close(out, keras, rtol=1e-12, atol=1e-12)
 
 
 def test_chung_gru_meets_torch_gru_only_on_a_first_step_from_zero():
