@@ -103,6 +103,7 @@ class _LSTMLayer(torch.autograd.Function):
         d_hs = []  # δh_t, kept for ∂L/∂W_hr with a projection
         d_h, d_c = d_out[-1] + d_hT, d_cT  # the total gradients reaching h_T and c_T
         one = d_out.new_ones(())
+        # --8<-- [start:lstm-backward]
         for t in range(T - 1, -1, -1):
             sig, g = ctx.gates[t]
             i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]
@@ -127,6 +128,7 @@ class _LSTMLayer(torch.autograd.Function):
             d_c = d_c * f
             d_h = d_pre[t] @ weight_hh if t == 0 else torch.addmm(d_out[t - 1], d_pre[t], weight_hh)
         d_weight_hh = _weight_grad(d_pre, h0, out) if ctx.needs_input_grad[3] else None
+        # --8<-- [end:lstm-backward]
         d_weight_hr = None
         if weight_hr is not None and ctx.needs_input_grad[4]:
             # ∂L/∂W_hr = Σ_t δh_t m_tᵀ with m_t = o ⊙ tanh(c_t), one matmul over all T·B rows
