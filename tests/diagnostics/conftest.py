@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 
-@pytest.fixture(autouse=True, scope="package")
-def one_thread():
-    """Tiny models gain nothing from threads; on a busy machine threads cost a lot."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+@pytest.fixture(autouse=True, scope="module")
+def _diagnostics_on_one_thread(one_thread):
+    """Every test of the package uses the shared ``one_thread`` fixture."""
     yield
-    torch.set_num_threads(before)

@@ -10,14 +10,7 @@ from refimpl.data import ill_conditioned_quadratic
 from refimpl.experiments import choosing as ch
 from refimpl.experiments.gradient_descent import closed_form_trajectory
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models gain nothing from threads; on a busy machine threads cost a lot."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_gd_on_the_quadratic_follows_the_closed_form():

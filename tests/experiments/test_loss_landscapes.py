@@ -11,14 +11,7 @@ from refimpl import diagnostics
 from refimpl.experiments import loss_landscapes as ll
 from refimpl.experiments import which_minimum as wm
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models gain nothing from threads; on a busy machine threads cost a lot."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_permuted_network_computes_the_same_function_elsewhere():

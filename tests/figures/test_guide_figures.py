@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
@@ -13,14 +12,7 @@ from refimpl.experiments import troubleshooting as ts  # noqa: E402
 from refimpl.figures import REGISTRY  # noqa: E402
 from refimpl.figures.style import SCHEMES  # noqa: E402
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models gain nothing from threads; on a busy machine threads cost a lot."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 IDS = ["ts-nan", "ts-dead-relu", "ts-plateau", "ts-divergence", "ts-overfitting", "ts-slow"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
@@ -17,13 +16,7 @@ from refimpl.figures import REGISTRY  # noqa: E402
 from refimpl.figures import loss_landscapes as figs  # noqa: E402
 from refimpl.figures.style import SCHEMES  # noqa: E402
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _lines(fig):
