@@ -76,7 +76,7 @@ bench: setup
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/attention.py
 	$(BIN)/python bench/sequence.py
-	$(BIN)/python bench/optim.py
+	$(BIN)/python bench/optim.py --compile
 
 lint: setup
 	$(BIN)/ruff check .
