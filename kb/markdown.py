@@ -170,9 +170,17 @@ def link_citations(
         return f'[{text}]({link} "{title}")' if link else f"{text}"
 
     def rewrite(text: str) -> str:
-        return _outside_inline_code(text, lambda part: CITATION.sub(replace, part))
+        def cite(part: str) -> str:
+            # citations written side by side, `[[@a]] [[@b]]`, read "A, 2021; B, 2023"
+            return CITATION.sub(replace, _ADJACENT_CITATIONS.sub(r"\1; ", part))
+
+        return _outside_inline_code(text, cite)
 
     return map_prose(markdown, rewrite), unknown
+
+
+#: the blanks between two citations that follow each other
+_ADJACENT_CITATIONS = re.compile(r"(\[\[@[^\]|#\s]+\]\])[ \t]+(?=\[\[@)")
 
 
 _STATUS_LABEL = {"to-read": "to read", "reading": "reading", "read": "read"}

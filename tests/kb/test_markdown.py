@@ -104,3 +104,13 @@ def test_embed_not_alone_on_its_line_is_reported():
     out, used, _ = md.embed_figures(text, "index.md", {"gd-steps"})
     assert used == []
     assert md.stray_figure_embeds(out) == ["gd-steps"]
+
+
+def test_adjacent_citations_are_separated():
+    entries = {"a": entry(id="a", authors=["Ann Alpha"], year=2021), "b": entry(id="b", year=2023)}
+    out, _ = md.link_citations("Shown [[@a]] [[@b]], and [[@a]].", entries, lambda e: e.id)
+    title = '"Visualizing the Loss Landscape"'
+    assert out == (
+        f"Shown [Alpha, 2021](a {title}); [Li et al., 2023](b {title}), "
+        f"and [Alpha, 2021](a {title})."
+    )
