@@ -14,11 +14,10 @@ sys.path.insert(0, str(Path(__file__).parent / "support"))
 
 @pytest.fixture(scope="module")
 def one_thread():
-    """Run a module's tests on one thread: tiny models gain nothing from threads, and on a busy
-    machine threads cost a lot. Use with ``pytestmark = pytest.mark.usefixtures("one_thread")``."""
-    import torch
+    """Run a module's tests on one thread (`refimpl.experiments._threads.single_thread`): tiny
+    models gain nothing from threads, and on a busy machine threads cost a lot. Use with
+    ``pytestmark = pytest.mark.usefixtures("one_thread")``."""
+    from refimpl.experiments._threads import single_thread
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with single_thread():
+        yield

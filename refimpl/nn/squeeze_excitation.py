@@ -22,6 +22,7 @@ import torch
 from torch import Tensor
 
 from refimpl.functional.conv import avg_pool2d
+from refimpl.functional.multiplicative import multiplicative_interaction
 from refimpl.nn.conv import Conv2d
 
 __all__ = ["Bilinear", "SqueezeExcitation"]
@@ -106,9 +107,9 @@ class Bilinear(torch.nn.Module):
 
     def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
         """`(..., in1)` and `(..., in2)` to `(..., out)`."""
-        # y_k = Σ_{i,j} x1_i A_{k,i,j} x2_j + b_k
-        y = torch.einsum("...i,kij,...j->...k", input1, self.weight, input2)
-        return y if self.bias is None else y + self.bias
+        # y_k = Σ_{i,j} x1_i A_{k,i,j} x2_j + b_k: the multiplicative interaction with context
+        # z = x1 acting on x = x2 and no additive terms (U = V = 0)
+        return multiplicative_interaction(input2, input1, self.weight, bias=self.bias)
 
     @classmethod
     def from_torch(cls, module: torch.nn.Bilinear) -> Bilinear:
