@@ -50,6 +50,9 @@ _TREES: dict[str, ast.Module] = {}
 def _parse(source: bytes, digest: str, filename: str) -> ast.Module:
     tree = _TREES.get(digest)
     if tree is None:
+        if len(_TREES) > 10_000:  # a long serve session: drop the old versions
+            _TREES.clear()
+            _IMPORTS.clear()
         tree = _TREES[digest] = ast.parse(source, filename=filename)
     return tree
 
