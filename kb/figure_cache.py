@@ -140,12 +140,7 @@ class FigureCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         failures: dict[str, str] = {}
-        # One task per figure module, biggest first (see `figure_render.render_all`).
-        groups: dict[str, list[CachedFigure]] = {}
-        for entry in todo:
-            groups.setdefault(entry.module, []).append(entry)
-        tasks = sorted(groups.values(), key=len, reverse=True)
-        workers = max(1, min(self.workers, len(tasks)))
+        workers = max(1, min(self.workers, len(todo)))
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             max_workers=workers,
@@ -155,23 +150,19 @@ class FigureCache:
         ) as pool:
             futures = [
                 pool.submit(
-                    figure_render.render_all,
-                    [
-                        (entry.id, {scheme: str(path) for scheme, path in entry.paths.items()})
-                        for entry in task
-                    ],
+                    figure_render.render_to,
+                    entry.id,
+                    {scheme: str(path) for scheme, path in entry.paths.items()},
                 )
-                for task in tasks
+                for entry in todo
             ]
-            done = 0
-            for future in as_completed(futures):
-                for result in future.result():
-                    done += 1
-                    if result.error is None:
-                        report.rendered.append(result.fig_id)
-                    else:
-                        failures[result.fig_id] = result.error
-                    _progress(progress, done, len(todo), result)
+            for done, future in enumerate(as_completed(futures), start=1):
+                result = future.result()
+                if result.error is None:
+                    report.rendered.append(result.fig_id)
+                else:
+                    failures[result.fig_id] = result.error
+                _progress(progress, done, len(todo), result)
         report.seconds = time.perf_counter() - start
         if progress is not None:
             _finish_progress(progress, report, workers, len(failures))

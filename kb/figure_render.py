@@ -94,13 +94,3 @@ def render_to(fig_id: str, outputs: dict[str, str]) -> RenderResult:
         detail = "".join(traceback.format_exception(exc)).rstrip()
         return RenderResult(fig_id, time.perf_counter() - start, f"{exc!r}\n{detail}")
     return RenderResult(fig_id, time.perf_counter() - start)
-
-
-def render_all(items: list[tuple[str, dict[str, str]]]) -> list[RenderResult]:
-    """``render_to`` for each ``(fig_id, outputs)`` in turn, in one worker.
-
-    The figures of one module usually share an experiment behind ``functools.cache``: rendered
-    in one process it is computed once, spread over the pool it would be computed once per
-    worker.
-    """
-    return [render_to(fig_id, outputs) for fig_id, outputs in items]
